@@ -23,7 +23,9 @@ Sha256::Sha256() : ctx_(std::make_unique<Ctx>()) {
   InitOrDie(ctx_->md);
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(ctx_->md); }
+Sha256::~Sha256() {
+  EVP_MD_CTX_free(ctx_->md);
+}
 
 void Sha256::Update(const void* data, size_t size) {
   EVP_DigestUpdate(ctx_->md, data, size);

@@ -1,0 +1,74 @@
+#include "util/fault_injection_env.h"
+
+namespace n4a {
+namespace {
+
+class FaultyWritableFile final : public WritableFile {
+ public:
+  FaultyWritableFile(FaultInjectionEnv* env, std::string path, std::unique_ptr<WritableFile> base)
+      : env_(env), path_(std::move(path)), base_(std::move(base)) {}
+
+  Status append(std::string_view data) override {
+    N4A_TRY(env_->check_write(path_));
+    return base_->append(data);
+  }
+  Status sync() override {
+    N4A_TRY(env_->check_sync(path_));
+    return base_->sync();
+  }
+  Status close() override { return base_->close(); }
+
+ private:
+  FaultInjectionEnv* env_;
+  std::string path_;
+  std::unique_ptr<WritableFile> base_;
+};
+
+}  // namespace
+
+void FaultInjectionEnv::set_now_micros(std::optional<int64_t> micros) {
+  clock_frozen_ = micros.has_value();
+  if (micros) fake_now_ = *micros;
+}
+
+int64_t FaultInjectionEnv::now_micros() {
+  return clock_frozen_ ? fake_now_.load() : base_->now_micros();
+}
+
+Status FaultInjectionEnv::check_write(const std::string& path) {
+  if (disk_full_) return Status::IOError("write " + path + ": No space left on device");
+  if (fail_write_.exchange(false)) return Status::IOError("write " + path + ": injected fault");
+  return Status::Ok();
+}
+
+Status FaultInjectionEnv::check_sync(const std::string& path) {
+  if (fail_sync_.exchange(false)) return Status::IOError("fsync " + path + ": injected fault");
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::new_writable_file(
+    const std::string& path) {
+  if (disk_full_) return Status::IOError("create " + path + ": No space left on device");
+  N4A_ASSIGN_OR_RETURN(auto file, base_->new_writable_file(path));
+  return std::unique_ptr<WritableFile>(
+      std::make_unique<FaultyWritableFile>(this, path, std::move(file)));
+}
+
+Status FaultInjectionEnv::create_dirs(const std::string& path) {
+  if (disk_full_ && !base_->file_exists(path)) {
+    return Status::IOError("create directory " + path + ": No space left on device");
+  }
+  return base_->create_dirs(path);
+}
+
+Status FaultInjectionEnv::rename_file(const std::string& from, const std::string& to) {
+  if (fail_rename_.exchange(false)) return Status::IOError("rename " + from + ": injected fault");
+  return base_->rename_file(from, to);
+}
+
+Status FaultInjectionEnv::sync_dir(const std::string& path) {
+  N4A_TRY(check_sync(path));
+  return base_->sync_dir(path);
+}
+
+}  // namespace n4a

@@ -1,0 +1,67 @@
+// FaultInjectionEnv: an Env for tests that forwards to a real Env but can be
+// told to fail (the next write, the next fsync, the next rename, every write
+// as if the disk were full) and whose clock can be set by hand.
+// Thread-safe: the switches are atomics and may be flipped from any thread.
+#pragma once
+
+#include <atomic>
+#include <optional>
+
+#include "n4a/env.h"
+
+namespace n4a {
+
+class FaultInjectionEnv final : public Env {
+ public:
+  explicit FaultInjectionEnv(Env* base = Env::Default()) : base_(base) {}
+
+  // Each arms a one-shot failure of the next such operation.
+  void fail_next_write() { fail_write_ = true; }
+  void fail_next_sync() { fail_sync_ = true; }
+  void fail_next_rename() { fail_rename_ = true; }
+  // While on, every write fails with "No space left on device".
+  void set_disk_full(bool full) { disk_full_ = full; }
+
+  // Freezes the clock at `micros` (and returns to the real one with nullopt).
+  void set_now_micros(std::optional<int64_t> micros);
+  void advance_clock_micros(int64_t delta) { fake_now_ += delta; }
+
+  Result<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) override;
+  Result<std::unique_ptr<SequentialFile>> new_sequential_file(const std::string& path) override {
+    return base_->new_sequential_file(path);
+  }
+  Result<std::string> read_file(const std::string& path) override { return base_->read_file(path); }
+  bool file_exists(const std::string& path) override { return base_->file_exists(path); }
+  Result<uint64_t> file_size(const std::string& path) override { return base_->file_size(path); }
+  Result<int64_t> file_mtime_micros(const std::string& path) override {
+    return base_->file_mtime_micros(path);
+  }
+  Result<std::vector<DirEntry>> list_dir(const std::string& path) override {
+    return base_->list_dir(path);
+  }
+  Status create_dirs(const std::string& path) override;
+  Status remove_file(const std::string& path) override { return base_->remove_file(path); }
+  Status rename_file(const std::string& from, const std::string& to) override;
+  Status sync_dir(const std::string& path) override;
+  Result<std::unique_ptr<LockFile>> open_lock_file(const std::string& path,
+                                                   LockFileAccess access) override {
+    return base_->open_lock_file(path, access);
+  }
+  int64_t now_micros() override;
+  void sleep_micros(int64_t micros) override { base_->sleep_micros(micros); }
+
+  // Used by the wrapped files: consume a one-shot failure if armed.
+  Status check_write(const std::string& path);
+  Status check_sync(const std::string& path);
+
+ private:
+  Env* base_;
+  std::atomic<bool> fail_write_{false};
+  std::atomic<bool> fail_sync_{false};
+  std::atomic<bool> fail_rename_{false};
+  std::atomic<bool> disk_full_{false};
+  std::atomic<bool> clock_frozen_{false};
+  std::atomic<int64_t> fake_now_{0};
+};
+
+}  // namespace n4a

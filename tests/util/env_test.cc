@@ -1,0 +1,74 @@
+#include "n4a/env.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "support/test_util.h"
+#include "util/uuid.h"
+
+namespace n4a {
+namespace {
+
+using testing::TempDir;
+
+TEST(PosixEnvTest, FilesAndDirectories) {
+  TempDir dir;
+  Env* env = Env::Default();
+  std::string sub = (dir / "a/b").string();
+  ASSERT_TRUE(env->create_dirs(sub).ok());
+  ASSERT_TRUE(env->create_dirs(sub).ok());  // idempotent
+  auto file = env->new_writable_file(sub + "/f");
+  ASSERT_TRUE(file.ok());
+  ASSERT_TRUE((*file)->append("12345").ok());
+  ASSERT_TRUE((*file)->close().ok());
+  EXPECT_EQ(*env->file_size(sub + "/f"), 5u);
+  EXPECT_EQ(*env->read_file(sub + "/f"), "12345");
+  ASSERT_TRUE(env->rename_file(sub + "/f", sub + "/g").ok());
+  auto entries = env->list_dir(sub);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].name, "g");
+  EXPECT_FALSE((*entries)[0].is_dir);
+  EXPECT_TRUE(env->read_file(sub + "/f").status().IsNotFound());
+  ASSERT_TRUE(env->remove_file(sub + "/g").ok());
+  EXPECT_FALSE(env->file_exists(sub + "/g"));
+}
+
+TEST(PosixEnvTest, LocksConflictBetweenOpenFilesOfOneProcess) {
+  TempDir dir;
+  Env* env = Env::Default();
+  std::string path = (dir / "lock").string();
+  auto a = env->open_lock_file(path, Env::LockFileAccess::kReadWrite);
+  auto b = env->open_lock_file(path, Env::LockFileAccess::kReadWrite);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE(*(*a)->try_lock(7, LockMode::kShared));
+  EXPECT_TRUE(*(*b)->try_lock(7, LockMode::kShared));  // shared + shared
+  EXPECT_FALSE(*(*b)->try_lock(8, LockMode::kShared) == false);
+  ASSERT_TRUE((*b)->unlock(7).ok());
+  ASSERT_TRUE((*b)->unlock(8).ok());
+  EXPECT_FALSE(*(*b)->try_lock(7, LockMode::kExclusive));  // a still shares it
+  a->reset();                                              // closing releases
+  EXPECT_TRUE(*(*b)->try_lock(7, LockMode::kExclusive));
+  ASSERT_TRUE((*b)->write_content("pid 1").ok());
+  EXPECT_EQ(*(*b)->read_content(), "pid 1");
+}
+
+TEST(UuidTest, V7FormatAndStrictlyIncreasing) {
+  std::string prev;
+  std::set<std::string> seen;
+  for (int i = 0; i < 10000; ++i) {
+    std::string id = NewUuidV7();
+    ASSERT_EQ(id.size(), 36u);
+    EXPECT_EQ(id[14], '7');
+    EXPECT_TRUE(id[19] == '8' || id[19] == '9' || id[19] == 'a' || id[19] == 'b');
+    EXPECT_GT(id, prev);
+    prev = id;
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 10000u);
+}
+
+}  // namespace
+}  // namespace n4a
