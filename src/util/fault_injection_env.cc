@@ -66,6 +66,11 @@ Status FaultInjectionEnv::rename_file(const std::string& from, const std::string
   return base_->rename_file(from, to);
 }
 
+Status FaultInjectionEnv::sync_file(const std::string& path) {
+  N4A_TRY(check_sync(path));
+  return base_->sync_file(path);
+}
+
 Status FaultInjectionEnv::sync_dir(const std::string& path) {
   N4A_TRY(check_sync(path));
   return base_->sync_dir(path);

@@ -214,6 +214,13 @@ class PosixEnv final : public Env {
     return Status::Ok();
   }
 
+  Status sync_file(const std::string& path) override {
+    FdHolder fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) return PosixError("open", path, errno);
+    if (::fsync(fd.get()) != 0) return PosixError("fsync", path, errno);
+    return Status::Ok();
+  }
+
   Status sync_dir(const std::string& path) override {
     FdHolder fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (fd.get() < 0) return PosixError("open directory", path, errno);
