@@ -1,0 +1,58 @@
+// Row-wise derivative and detrending of spectra (stateless transforms).
+#pragma once
+
+#include <memory>
+
+#include "ml/operator.h"
+
+namespace n4a::ml {
+
+// numpy.gradient(x, axis=1) (unit spacing, edge_order=1), applied `order`
+// times: interior (x[i+1] - x[i-1]) / 2, edges x[1] - x[0] and x[p-1] - x[p-2].
+// The spacing is one feature, not the wavelength step. Params: order (1..4,
+// default 1). Needs at least 2 features.
+class Derivative final : public Operator {
+ public:
+  static Result<std::unique_ptr<Operator>> create(const nlohmann::json& params);
+
+  std::string_view name() const override { return "Derivative"; }
+  OperatorKind kind() const override { return OperatorKind::kTransform; }
+  nlohmann::json params() const override { return {{"order", order_}}; }
+  bool fitted() const override { return true; }
+  std::vector<NamedArray> fitted_arrays() const override { return {}; }
+  Status restore(std::vector<NamedArray> arrays) override;
+
+ protected:
+  Status do_fit(const Matrix&, const Matrix&, const FitContext&) override { return Status::Ok(); }
+  Result<Matrix> do_transform(const Matrix& x) const override;
+
+ private:
+  explicit Derivative(int order) : order_(order) {}
+  int order_;
+};
+
+// Subtracts from each row its least-squares polynomial of degree `order`
+// against the feature index x = 0, 1, ..., p-1 (numpy.polyfit(x, row, order);
+// order 1 is scipy.signal.detrend(type="linear"), order 0 removes the mean).
+// Params: order (0..5, default 1). Needs more than `order` features.
+class Detrend final : public Operator {
+ public:
+  static Result<std::unique_ptr<Operator>> create(const nlohmann::json& params);
+
+  std::string_view name() const override { return "Detrend"; }
+  OperatorKind kind() const override { return OperatorKind::kTransform; }
+  nlohmann::json params() const override { return {{"order", order_}}; }
+  bool fitted() const override { return true; }
+  std::vector<NamedArray> fitted_arrays() const override { return {}; }
+  Status restore(std::vector<NamedArray> arrays) override;
+
+ protected:
+  Status do_fit(const Matrix&, const Matrix&, const FitContext&) override { return Status::Ok(); }
+  Result<Matrix> do_transform(const Matrix& x) const override;
+
+ private:
+  explicit Detrend(int order) : order_(order) {}
+  int order_;
+};
+
+}  // namespace n4a::ml

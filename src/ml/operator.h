@@ -1,0 +1,109 @@
+// Operator: a transform or a model of an n4a chain, with its parameters,
+// its fitted state, and a deterministic binary form.
+//
+// Lifecycle: make_operator(name, params) (registry.h) builds an unfitted
+// operator from validated parameters; fit() learns the state; transform()
+// (transforms) or predict() (models) applies it; serialize() gives bytes that
+// deserialize_operator() turns back into an equal operator.
+//
+// Thread safety: fit() mutates and needs exclusive access. After fit, the
+// const methods (transform, predict, predict_proba, serialize, params) keep no
+// scratch state and may be called concurrently from several threads.
+//
+// Errors: never thrown. Wrong shapes, an unfitted operator or non-finite
+// results give a Status naming the operator; exceptions from Eigen or the
+// standard library (e.g. bad_alloc) are caught here and become Internal.
+#pragma once
+
+#include <initializer_list>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ml/matrix.h"
+#include "n4a/status.h"
+
+namespace n4a::ml {
+
+enum class OperatorKind {
+  kTransform,  // transform(X) -> X'
+  kModel,      // predict(X) -> y
+};
+
+// What fit() may need besides X and y.
+struct FitContext {
+  // One wavelength per column of X (NaN where a header is not numeric), or
+  // empty when unknown. Crop needs it; other operators ignore it.
+  std::vector<double> wavelengths;
+};
+
+// A named fitted array, as stored in the binary format.
+struct NamedArray {
+  std::string name;
+  Matrix values;
+};
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+
+  // The registry name, e.g. "PLSRegression".
+  virtual std::string_view name() const = 0;
+  virtual OperatorKind kind() const = 0;
+  // Every parameter, defaults included, as a JSON object; make_operator(name(),
+  // params()) builds an equal unfitted operator.
+  virtual nlohmann::json params() const = 0;
+  // True once fit() succeeded (always true for stateless transforms).
+  virtual bool fitted() const = 0;
+
+  // Learns the state from X (n x p) and y (n x t; may have 0 columns for
+  // transforms). On error the operator is left unfitted or unchanged.
+  Status fit(const Matrix& x, const Matrix& y, const FitContext& context = {});
+  // Transforms only: X (n x p, p as at fit) -> n x p'.
+  Result<Matrix> transform(const Matrix& x) const;
+  // Models only: X (n x p) -> predictions (n x t; class labels for PLSDA).
+  Result<Matrix> predict(const Matrix& x) const;
+  // Classifiers only: X -> n x n_classes membership scores (rows sum to 1).
+  Result<Matrix> predict_proba(const Matrix& x) const;
+
+  // The wavelengths of the output columns given those of the input columns
+  // (same size as the input when unknown). Identity by default; Crop selects.
+  virtual std::vector<double> output_wavelengths(const std::vector<double>& input) const {
+    return input;
+  }
+
+  // The fitted state as named arrays (empty when unfitted or stateless).
+  virtual std::vector<NamedArray> fitted_arrays() const = 0;
+  // Restores the state saved by fitted_arrays() (of an operator with the same
+  // params). Corruption when names or shapes are inconsistent.
+  virtual Status restore(std::vector<NamedArray> arrays) = 0;
+
+  // The operator in the binary format of docs/formats/operator.md. Same
+  // parameters and fitted state give the same bytes.
+  std::string serialize() const;
+
+ protected:
+  virtual Status do_fit(const Matrix& x, const Matrix& y, const FitContext& context) = 0;
+  virtual Result<Matrix> do_transform(const Matrix& x) const;
+  virtual Result<Matrix> do_predict(const Matrix& x) const;
+  virtual Result<Matrix> do_predict_proba(const Matrix& x) const;
+
+  // InvalidArgument "<name>: <what>".
+  Status invalid(std::string_view what) const;
+  // InvalidArgument unless x has `expected` columns.
+  Status check_columns(const Matrix& x, Eigen::Index expected) const;
+};
+
+// For restore(): moves `arrays` into `targets` in order, checking that the
+// names match exactly. Corruption naming `op` otherwise. Shapes are the
+// caller's to check.
+Status unpack_arrays(std::string_view op, std::vector<NamedArray>& arrays,
+                     std::initializer_list<std::pair<std::string_view, Matrix*>> targets);
+
+// Corruption "<op>: <what>" for restore() shape checks.
+Status corrupt_state(std::string_view op, std::string_view what);
+
+}  // namespace n4a::ml

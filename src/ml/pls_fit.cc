@@ -1,0 +1,202 @@
+#include "ml/pls_fit.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace n4a::ml {
+namespace {
+
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+constexpr int kMaxIter = 500;
+constexpr double kTol = 1e-6;
+
+// Centers in place and, with scaling, divides by the ddof=1 std (0 -> 1).
+void center_scale(Matrix& m, RowVector& mean, RowVector& sd, PlsScale scale) {
+  mean = m.colwise().mean();
+  m.rowwise() -= mean;
+  sd = RowVector::Ones(m.cols());
+  if (scale == PlsScale::kNo) return;
+  const double dof = static_cast<double>(m.rows() - 1);
+  for (Eigen::Index j = 0; j < m.cols(); ++j) {
+    const double s = std::sqrt(m.col(j).squaredNorm() / dof);
+    sd[j] = (s == 0.0 || !std::isfinite(s)) ? 1.0 : s;
+  }
+  m.array().rowwise() /= sd.array();
+}
+
+// scipy.linalg.pinv: SVD, singular values <= max(shape) * eps * s_max dropped.
+Matrix pinv(const Matrix& a) {
+  Eigen::JacobiSVD<Matrix> svd(a, Eigen::ComputeThinU | Eigen::ComputeThinV);
+  const Vector& s = svd.singularValues();
+  const double cutoff =
+      (s.size() ? s.maxCoeff() : 0.0) * static_cast<double>(std::max(a.rows(), a.cols())) * kEps;
+  Matrix v = svd.matrixV();
+  for (Eigen::Index i = 0; i < s.size(); ++i) {
+    v.col(i) *= s[i] > cutoff ? 1.0 / s[i] : 0.0;
+  }
+  return v * svd.matrixU().transpose();
+}
+
+// sklearn's _svd_flip_1d: the largest |x_weights| entry becomes positive.
+double flip_sign(const Vector& w) {
+  Eigen::Index arg = 0;
+  w.cwiseAbs().maxCoeff(&arg);
+  return w[arg] < 0 ? -1.0 : 1.0;
+}
+
+void finish(PlsModel& m) {
+  m.x_rotations = m.x_weights * pinv(m.x_loadings.transpose() * m.x_weights);
+  m.coef = m.x_rotations * m.y_loadings.transpose();
+  m.coef.array().rowwise() *= m.y_std.array();
+}
+
+// One column of y: see the header for the formulation.
+class Pls1 {
+ public:
+  Pls1(const Matrix& x0, const Vector& y0, int k, PlsModel& m)
+      : x0_(x0), n_(x0.rows()), p_(x0.cols()), yk_(y0), m_(m) {
+    t_ = Matrix::Zero(n_, k);
+    u_ = Matrix::Zero(p_, k);
+    q_ = Vector::Zero(k);
+    g0_ = x0.transpose() * y0;
+  }
+
+  // Returns false when y's residual is constant (no more components).
+  bool step(Eigen::Index a) {
+    if ((yk_.array().abs() < 10 * kEps).all()) yk_.setZero();
+    if (yk_.cwiseAbs().maxCoeff() <= kEps) return false;
+    const auto t_prev = t_.leftCols(a);
+    const auto p_prev = m_.x_loadings.leftCols(a);
+    Vector w = g0_ - u_.leftCols(a) * q_.head(a) - p_prev * (t_prev.transpose() * yk_);
+    w /= yk_.squaredNorm();
+    w /= std::sqrt(w.squaredNorm()) + kEps;
+    w *= flip_sign(w);
+    score_and_cross(w, a);
+    const auto t = t_.col(a);
+    const double tt = t.squaredNorm();
+    m_.x_weights.col(a) = w;
+    m_.x_loadings.col(a) = (u_.col(a) - p_prev * (t_prev.transpose() * t)) / tt;
+    q_[a] = yk_.dot(t) / tt;
+    m_.y_loadings(0, a) = q_[a];
+    yk_ -= q_[a] * t;
+    return true;
+  }
+
+ private:
+  // t = X0 w - T (P^T w) and u = X0^T t, in one pass over row blocks of X0
+  // that stay in cache between the two products.
+  void score_and_cross(const Vector& w, Eigen::Index a) {
+    const Vector c = m_.x_loadings.leftCols(a).transpose() * w;
+    const Eigen::Index block = std::max<Eigen::Index>(8, 16384 / std::max<Eigen::Index>(p_, 1));
+    auto t = t_.col(a);
+    auto u = u_.col(a);
+    for (Eigen::Index i0 = 0; i0 < n_; i0 += block) {
+      const Eigen::Index b = std::min(block, n_ - i0);
+      const auto xb = x0_.middleRows(i0, b);
+      auto tb = t.segment(i0, b);
+      tb.noalias() = xb * w;
+      if (a > 0) tb.noalias() -= t_.block(i0, 0, b, a) * c;
+      u.noalias() += xb.transpose() * tb;
+    }
+  }
+
+  const Matrix& x0_;
+  Eigen::Index n_, p_;
+  Vector yk_;
+  PlsModel& m_;
+  Matrix t_;   // n x k scores
+  Matrix u_;   // p x k, X0^T t
+  Vector q_;   // y loadings
+  Vector g0_;  // X0^T y0
+};
+
+// sklearn's power method for one component; false if Y's residual is constant.
+bool power_method(const Matrix& xk, const Matrix& yk, Vector& x_w, Vector& y_w) {
+  Eigen::Index col = -1;
+  for (Eigen::Index j = 0; j < yk.cols() && col < 0; ++j) {
+    if (yk.col(j).cwiseAbs().maxCoeff() > kEps) col = j;
+  }
+  if (col < 0) return false;
+  Vector y_score = yk.col(col);
+  Vector x_w_old;
+  for (int i = 0; i < kMaxIter; ++i) {
+    x_w = xk.transpose() * y_score / y_score.squaredNorm();
+    x_w /= std::sqrt(x_w.squaredNorm()) + kEps;
+    const Vector x_score = xk * x_w;
+    y_w = yk.transpose() * x_score / x_score.squaredNorm();
+    y_score = yk * y_w / (y_w.squaredNorm() + kEps);
+    if (yk.cols() == 1 || (i > 0 && (x_w - x_w_old).squaredNorm() < kTol)) break;
+    x_w_old = x_w;
+  }
+  return true;
+}
+
+void fit_pls2(Matrix xk, Matrix yk, int k, PlsModel& m) {
+  for (int a = 0; a < k; ++a) {
+    for (Eigen::Index j = 0; j < yk.cols(); ++j) {
+      if (yk.col(j).cwiseAbs().maxCoeff() < 10 * kEps) yk.col(j).setZero();
+    }
+    Vector x_w, y_w;
+    if (!power_method(xk, yk, x_w, y_w)) break;
+    const double sign = flip_sign(x_w);
+    x_w *= sign;
+    const Vector t = xk * x_w;
+    const double tt = t.squaredNorm();
+    const Vector p = xk.transpose() * t / tt;
+    xk.noalias() -= t * p.transpose();
+    const Vector q = yk.transpose() * t / tt;
+    yk.noalias() -= t * q.transpose();
+    m.x_weights.col(a) = x_w;
+    m.x_loadings.col(a) = p;
+    m.y_loadings.col(a) = q;
+  }
+}
+
+}  // namespace
+
+Result<PlsModel> fit_pls(const Matrix& x, const Matrix& y, int n_components, PlsScale scale) {
+  if (n_components < 1 || n_components > x.cols()) {
+    return Status::InvalidArgument(fmt::format(
+        "PLS: n_components must be in [1, n_features = {}], got {}", x.cols(), n_components));
+  }
+  if (x.rows() < 2 || y.rows() != x.rows() || y.cols() < 1) {
+    return Status::InvalidArgument("PLS: needs at least 2 samples and one target per sample");
+  }
+  PlsModel m;
+  Matrix x0 = x;
+  Matrix y0 = y;
+  center_scale(x0, m.x_mean, m.x_std, scale);
+  center_scale(y0, m.y_mean, m.y_std, scale);
+  m.x_weights = Matrix::Zero(x.cols(), n_components);
+  m.x_loadings = Matrix::Zero(x.cols(), n_components);
+  m.y_loadings = Matrix::Zero(y.cols(), n_components);
+  if (y.cols() == 1) {
+    Pls1 pls(x0, y0.col(0), n_components, m);
+    for (int a = 0; a < n_components && pls.step(a); ++a) {
+    }
+  } else {
+    fit_pls2(std::move(x0), std::move(y0), n_components, m);
+  }
+  finish(m);
+  return m;
+}
+
+Matrix PlsModel::predict(const Matrix& x) const {
+  const bool scaled = (x_std.array() != 1.0).any();
+  constexpr Eigen::Index kBlock = 256;
+  Matrix out(x.rows(), coef.cols());
+  Matrix centered;
+  for (Eigen::Index i0 = 0; i0 < x.rows(); i0 += kBlock) {
+    const Eigen::Index b = std::min(kBlock, x.rows() - i0);
+    centered = x.middleRows(i0, b).rowwise() - x_mean;
+    if (scaled) centered.array().rowwise() /= x_std.array();
+    out.middleRows(i0, b).noalias() = centered * coef;
+  }
+  out.rowwise() += y_mean;
+  return out;
+}
+
+}  // namespace n4a::ml

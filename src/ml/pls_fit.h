@@ -1,0 +1,45 @@
+// The PLS fitting core shared by PLSRegression and PLSDA: scikit-learn's
+// _PLS.fit with algorithm="nipals", mode="A", deflation_mode="regression"
+// (sklearn 1.2), max_iter=500, tol=1e-6.
+//
+// Two code paths give the same model:
+// - one target (PLS1): the power method converges in one step, and X is
+//   never deflated explicitly. With X0 the centered (scaled) X and T, P the
+//   scores and loadings so far, the deflated products are
+//     Xk^T yk = X0^T y0 - U q - P (T^T yk)   (U = X0^T T, kept),
+//     Xk w    = X0 w - T (P^T w),
+//     Xk^T t  = X0^T t - P (T^T t),
+//   and X0 w and X0^T t are computed together in one cache-blocked pass
+//   over X0 per component (instead of sklearn's four passes plus a
+//   deflation that rewrites X).
+// - several targets (PLS2): sklearn's loop, literally, with explicit deflation.
+// Both are thread-compatible pure functions.
+#pragma once
+
+#include "ml/matrix.h"
+#include "n4a/status.h"
+
+namespace n4a::ml {
+
+enum class PlsScale { kNo, kYes };
+
+// A fitted PLS model, arrays named as sklearn's attributes.
+struct PlsModel {
+  RowVector x_mean, x_std;  // 1 x p (x_std all ones without scaling)
+  RowVector y_mean, y_std;  // 1 x q
+  Matrix x_weights;         // p x k
+  Matrix x_loadings;        // p x k
+  Matrix y_loadings;        // q x k
+  Matrix x_rotations;       // p x k = W (P^T W)^+
+  Matrix coef;              // p x q = x_rotations y_loadings^T * y_std
+
+  // ((X - x_mean) / x_std) coef + y_mean, for X with p columns.
+  Matrix predict(const Matrix& x) const;
+};
+
+// Fits `n_components` (1..p) components. x is n x p, y is n x q, both finite.
+// When the residual of y becomes constant, the remaining components stay
+// zero, as in sklearn (which warns "Y residual is constant").
+Result<PlsModel> fit_pls(const Matrix& x, const Matrix& y, int n_components, PlsScale scale);
+
+}  // namespace n4a::ml

@@ -1,0 +1,182 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+#include "ml/pls.h"
+#include "ml/registry.h"
+
+namespace n4a::ml {
+namespace {
+
+// Smooth spectra-like rows: a few Gaussian bands with random heights plus noise.
+Matrix spectra(Eigen::Index n, Eigen::Index p, unsigned seed) {
+  std::srand(seed);
+  Matrix x = Matrix::Random(n, p) * 0.01;
+  const Matrix heights = Matrix::Random(n, 3).array() + 1.5;
+  for (Eigen::Index j = 0; j < p; ++j) {
+    const double u = static_cast<double>(j) / static_cast<double>(p);
+    for (int b = 0; b < 3; ++b) {
+      x.col(j) += heights.col(b) * std::exp(-std::pow((u - 0.25 * (b + 1)) / 0.08, 2));
+    }
+  }
+  return x;
+}
+
+std::unique_ptr<Operator> make(std::string_view name, const nlohmann::json& params = nullptr) {
+  auto op = make_operator(name, params);
+  EXPECT_TRUE(op.ok()) << op.status().ToString();
+  return op.ok() ? std::move(op).value() : nullptr;
+}
+
+TEST(RegistryTest, ValidatesParameters) {
+  EXPECT_EQ(operator_names().size(), 12u);
+  auto unknown = make_operator("Foo", nullptr);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("unknown operator 'Foo'"), std::string::npos);
+  struct Case {
+    const char* name;
+    nlohmann::json params;
+    const char* needle;
+  };
+  const Case cases[] = {
+      {"SavitzkyGolay", {{"window_length", 10}}, "'window_length' must be odd"},
+      {"SavitzkyGolay", {{"window_length", 5}, {"polyorder", 5}}, "'polyorder'"},
+      {"SavitzkyGolay", {{"window_length", "11"}}, "'window_length' must be an integer"},
+      {"PLSRegression", {{"n_components", 0}}, "'n_components' must be in"},
+      {"PLSRegression", {{"scale", 1}}, "'scale' must be true or false"},
+      {"PLSRegression", {{"n_comp", 3}}, "unknown parameter 'n_comp'"},
+      {"Ridge", {{"alpha", -1.0}}, "'alpha' must be in"},
+      {"Crop", {{"start", 1000}}, "'end' is required"},
+      {"Crop", {{"start", 1000}, {"end", 900}}, "'start'"},
+      {"MinMaxScaler", {{"feature_range", {1, 0}}}, "'feature_range'"},
+      {"SNV", nlohmann::json::array(), "must be a JSON object"},
+  };
+  for (const Case& c : cases) {
+    auto op = make_operator(c.name, c.params);
+    ASSERT_FALSE(op.ok()) << c.name << " " << c.params.dump();
+    EXPECT_TRUE(op.status().IsInvalidArgument());
+    EXPECT_NE(op.status().message().find(c.needle), std::string::npos) << op.status().message();
+  }
+}
+
+TEST(RegistryTest, ParamsRoundTripWithDefaults) {
+  for (const std::string& name : operator_names()) {
+    const nlohmann::json params =
+        name == "Crop" ? nlohmann::json{{"start", 1}, {"end", 2}} : nlohmann::json(nullptr);
+    auto op = make(name, params);
+    ASSERT_TRUE(op);
+    EXPECT_EQ(op->name(), name);
+    auto again = make(name, op->params());
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->params(), op->params());
+  }
+  EXPECT_EQ(make("PLSRegression")->params()["scale"], false);
+}
+
+TEST(OperatorTest, StatelessTransforms) {
+  Matrix x(2, 5);
+  x << 1, 2, 4, 7, 11, 0, 1, 0, 1, 0;
+  auto snv = make("SNV")->transform(x);
+  ASSERT_TRUE(snv.ok());
+  EXPECT_NEAR(snv->row(0).mean(), 0, 1e-15);
+  EXPECT_NEAR(std::sqrt(snv->row(0).squaredNorm() / 5), 1, 1e-15);
+  auto d1 = make("Derivative")->transform(x);
+  ASSERT_TRUE(d1.ok());
+  EXPECT_EQ(d1->row(0), (RowVector(5) << 1, 1.5, 2.5, 3.5, 4).finished());
+  auto d2 = make("Derivative", {{"order", 2}})->transform(x);
+  EXPECT_EQ(d2->row(0), (RowVector(5) << 0.5, 0.75, 1, 0.75, 0.5).finished());
+  auto detrend = make("Detrend", {{"order", 2}})->transform(x);
+  ASSERT_TRUE(detrend.ok());  // row 0 is quadratic in the index
+  EXPECT_LT(detrend->row(0).cwiseAbs().maxCoeff(), 1e-13);
+  auto sg = make("SavitzkyGolay", {{"window_length", 5}, {"polyorder", 2}})->transform(x);
+  ASSERT_TRUE(sg.ok());  // a quadratic is reproduced exactly, edges included
+  EXPECT_LT((sg->row(0) - x.row(0)).cwiseAbs().maxCoeff(), 1e-13);
+  auto too_short = make("SavitzkyGolay", {{"window_length", 7}})->transform(x);
+  EXPECT_FALSE(too_short.ok());
+}
+
+TEST(OperatorTest, CropUsesWavelengths) {
+  auto crop = make("Crop", {{"start", 902}, {"end", 906}});
+  Matrix x = Matrix::Random(3, 5);
+  EXPECT_FALSE(crop->fit(x, Matrix()).ok());  // no wavelengths
+  FitContext ctx{{900, 902, 904, 906, 908}};
+  ASSERT_TRUE(crop->fit(x, Matrix(), ctx).ok());
+  auto out = crop->transform(x);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(*out, x.middleCols(1, 3));
+  EXPECT_EQ(crop->output_wavelengths(ctx.wavelengths), (std::vector<double>{902, 904, 906}));
+  EXPECT_FALSE(crop->transform(Matrix::Random(3, 4)).ok());
+}
+
+TEST(OperatorTest, ModelsNeedFitAndShapes) {
+  auto pls = make("PLSRegression", {{"n_components", 3}});
+  Matrix x = spectra(30, 40, 1);
+  Matrix y = x.col(10) * 3 + x.col(30);
+  EXPECT_EQ(pls->predict(x).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(pls->transform(x).ok());
+  EXPECT_FALSE(pls->fit(x, y.topRows(10)).ok());
+  ASSERT_TRUE(pls->fit(x, y).ok());
+  EXPECT_FALSE(pls->predict(x.leftCols(39)).ok());
+  Matrix bad = x;
+  bad(0, 0) = std::nan("");
+  EXPECT_FALSE(make("Ridge")->fit(bad, y).ok());
+}
+
+TEST(OperatorTest, Pls1FastPathMatchesPls2Loop) {
+  const Matrix x = spectra(40, 60, 2);
+  const Matrix y = x.col(5) * 2 - x.col(40) + Matrix::Random(40, 1) * 0.01;
+  Matrix y2(40, 2);
+  y2 << y, y;
+  for (PlsScale scale : {PlsScale::kNo, PlsScale::kYes}) {
+    auto one = fit_pls(x, y, 8, scale);
+    auto two = fit_pls(x, y2, 8, scale);
+    ASSERT_TRUE(one.ok() && two.ok());
+    const Matrix p1 = one->predict(x);
+    const Matrix p2 = two->predict(x);
+    EXPECT_LT((p1.col(0) - p2.col(0)).cwiseAbs().maxCoeff(), 1e-9);
+    EXPECT_LT((one->x_weights - two->x_weights).cwiseAbs().maxCoeff(), 1e-9);
+  }
+}
+
+TEST(OperatorTest, PlsDaClassifies) {
+  Matrix x = spectra(40, 30, 3);
+  Matrix y(40, 1);
+  for (Eigen::Index i = 0; i < 40; ++i) {
+    y(i, 0) = static_cast<double>(i % 3) * 5;
+    x.row(i).segment(5 * (i % 3), 4).array() += 0.5;
+  }
+  auto da = make("PLSDA", {{"n_components", 4}});
+  ASSERT_TRUE(da->fit(x, y).ok());
+  auto pred = da->predict(x);
+  ASSERT_TRUE(pred.ok());
+  EXPECT_EQ(*pred, y);
+  auto proba = da->predict_proba(x);
+  ASSERT_TRUE(proba.ok());
+  EXPECT_EQ(proba->cols(), 3);
+  EXPECT_LT((proba->rowwise().sum().array() - 1).abs().maxCoeff(), 1e-12);
+}
+
+TEST(OperatorTest, ConcurrentPredictIsSafe) {
+  const Matrix x = spectra(200, 100, 4);
+  const Matrix y = x.col(3) + x.col(50);
+  auto pls = make("PLSRegression", {{"n_components", 5}});
+  ASSERT_TRUE(pls->fit(x, y).ok());
+  const Matrix expected = *pls->predict(x);
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int r = 0; r < 20; ++r) {
+        auto p = pls->predict(x);
+        if (!p.ok() || *p != expected) ++mismatches;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(mismatches, 0);
+}
+
+}  // namespace
+}  // namespace n4a::ml
