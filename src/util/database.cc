@@ -78,13 +78,6 @@ duckdb_state Bind(duckdb_prepared_statement stmt, idx_t index, const Value& v) {
 
 }  // namespace
 
-int Table::column_index(std::string_view name) const {
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (columns[i] == name) return static_cast<int>(i);
-  }
-  return -1;
-}
-
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, AccessMode mode) {
   duckdb_config config = nullptr;
   if (duckdb_create_config(&config) != DuckDBSuccess) return Status::Internal("duckdb config");
@@ -158,6 +151,45 @@ Result<Table> Connection::query(const std::string& sql, const std::vector<Value>
   duckdb_result result;
   Status s = run(sql, params, &result);
   if (!s.ok()) {
+    duckdb_destroy_result(&result);
+    return s;
+  }
+  Table t = Materialize(&result);
+  duckdb_destroy_result(&result);
+  return t;
+}
+
+Result<Table> Connection::query_select_only(const std::string& sql) {
+  duckdb_extracted_statements extracted = nullptr;
+  idx_t count = duckdb_extract_statements(con_, sql.c_str(), &extracted);
+  auto destroy = [&] { duckdb_destroy_extracted(&extracted); };
+  if (count == 0) {
+    std::string msg = duckdb_extract_statements_error(extracted);
+    destroy();
+    return Status::InvalidArgument(msg.empty() ? "empty query" : msg);
+  }
+  if (count != 1) {
+    destroy();
+    return Status::InvalidArgument("expected one statement, got " + std::to_string(count));
+  }
+  duckdb_prepared_statement stmt = nullptr;
+  if (duckdb_prepare_extracted_statement(con_, extracted, 0, &stmt) != DuckDBSuccess) {
+    std::string msg = duckdb_prepare_error(stmt);
+    duckdb_destroy_prepare(&stmt);
+    destroy();
+    return Status::InvalidArgument(msg);
+  }
+  destroy();
+  duckdb_statement_type type = duckdb_prepared_statement_type(stmt);
+  if (type != DUCKDB_STATEMENT_TYPE_SELECT && type != DUCKDB_STATEMENT_TYPE_EXPLAIN) {
+    duckdb_destroy_prepare(&stmt);
+    return Status::InvalidArgument("only SELECT (or EXPLAIN) statements are allowed here");
+  }
+  duckdb_result result;
+  duckdb_state state = duckdb_execute_prepared(stmt, &result);
+  duckdb_destroy_prepare(&stmt);
+  if (state != DuckDBSuccess) {
+    Status s = Status::InvalidArgument(duckdb_result_error(&result));
     duckdb_destroy_result(&result);
     return s;
   }
@@ -259,3 +291,14 @@ std::string QuoteIdentifier(std::string_view name) {
 }
 
 }  // namespace n4a::db
+
+namespace n4a {
+
+int Table::column_index(std::string_view name) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace n4a

@@ -10,33 +10,17 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "n4a/status.h"
+#include "n4a/table.h"
 
 namespace n4a::db {
 
-// A value bound to a parameter or read from a result. Timestamps and every
-// other type the C API has are read as strings.
-using Value = std::variant<std::monostate, bool, int64_t, double, std::string>;
-
-inline bool IsNull(const Value& v) {
-  return std::holds_alternative<std::monostate>(v);
-}
-
-// What a result column holds, for printing: JSON columns are printed as JSON.
-enum class ColumnKind { kBool, kInt, kDouble, kString, kJson };
-
-// A materialized query result.
-struct Table {
-  std::vector<std::string> columns;
-  std::vector<ColumnKind> kinds;
-  std::vector<std::vector<Value>> rows;
-
-  // Index of a column by name, or -1.
-  int column_index(std::string_view name) const;
-};
+using n4a::ColumnKind;
+using n4a::IsNull;
+using n4a::Table;
+using n4a::Value;
 
 enum class AccessMode { kReadWrite, kReadOnly };
 
@@ -53,6 +37,9 @@ class Connection {
   // Runs one statement with `params` bound to $1, $2, ... (or ?).
   Status exec(const std::string& sql, const std::vector<Value>& params);
   Result<Table> query(const std::string& sql, const std::vector<Value>& params = {});
+  // Runs exactly one statement, refused (InvalidArgument) unless it is a
+  // SELECT or an EXPLAIN: for user-typed queries that must not write.
+  Result<Table> query_select_only(const std::string& sql);
   // The number of rows a statement changed.
   Result<int64_t> exec_count(const std::string& sql, const std::vector<Value>& params = {});
 

@@ -1,5 +1,7 @@
 #include "util/uuid.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -10,9 +12,8 @@ namespace {
 
 struct Generator {
   std::mutex mu;
-  std::mt19937_64 rng{
-      std::random_device{}() ^
-      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())};
+  std::mt19937_64 rng;
+  pid_t pid = -1;  // a forked child must not repeat its parent's sequence
   uint64_t last_ms = 0;
   uint16_t counter = 0;  // the 12-bit rand_a field, used as a monotonic counter
 };
@@ -29,6 +30,11 @@ std::string NewUuidV7() {
   uint64_t ms, counter, rand_b;
   {
     std::lock_guard lock(gen.mu);
+    if (gen.pid != ::getpid()) {
+      gen.pid = ::getpid();
+      std::random_device rd;
+      gen.rng.seed((static_cast<uint64_t>(rd()) << 32) ^ rd() ^ static_cast<uint64_t>(gen.pid));
+    }
     uint64_t now = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                              std::chrono::system_clock::now().time_since_epoch())
                                              .count());

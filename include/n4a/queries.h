@@ -1,0 +1,69 @@
+// Filters for WorkspaceStore listings. Empty strings and unset optionals mean
+// "no filter". Plain value types.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace n4a {
+
+enum class SortOrder { kAscending, kDescending };
+
+struct RunFilter {
+  std::string status;
+  std::string dataset;  // runs with a pipeline on this dataset
+  std::string project_id;
+  int64_t limit = 100;
+  int64_t offset = 0;
+};
+
+struct PipelineFilter {
+  std::string run_id;
+  std::string dataset_name;
+  std::string status;
+  int64_t limit = 1000;
+  int64_t offset = 0;
+};
+
+struct ChainFilter {
+  std::string run_id;
+  std::string pipeline_id;
+  std::string dataset_name;
+  // Ranking column: cv_val_score, cv_oof_score, cv_test_score, cv_train_score.
+  std::string metric = "cv_val_score";
+  std::optional<SortOrder> order;  // default: from the chains' metric
+  int64_t limit = 100;
+};
+
+struct PredictionFilter {
+  std::string pipeline_id;
+  std::string chain_id;
+  std::string dataset_name;
+  std::string partition;
+  std::string fold_id;
+  std::string model_class;
+  int64_t limit = 1000;
+  int64_t offset = 0;
+};
+
+// top_predictions: the n best predictions by `metric`, which names a score
+// column (val_score, test_score, train_score) or any metric stored in
+// `scores` (rmse, r2, ...). The default order follows the metric: lower is
+// better for errors, higher for r2, rpd and classification scores.
+struct TopQuery {
+  int64_t n = 10;
+  std::string metric = "val_score";
+  std::optional<SortOrder> order;
+  std::string partition = "val";  // empty: every partition
+  std::string dataset_name;
+  // Best row per value of this column: model_class, model_name, preprocessings,
+  // dataset_name, pipeline_id, chain_id, fold_id, partition.
+  std::string group_by;
+};
+
+// True for metrics where a larger value is better (r2, rpd, accuracy,
+// balanced_accuracy, f1_macro); false for errors (rmse, mse, mae, sep, bias).
+bool HigherIsBetter(const std::string& metric);
+
+}  // namespace n4a

@@ -1,0 +1,138 @@
+// WorkspaceStore: the one facade over a workspace (DESIGN.md "store" layer).
+//
+// It owns consistency: writes are buffered in memory and committed in batches,
+// each batch in one short commit window (exclusive `store.lock`, open
+// `store.duckdb`, one transaction, close). Reads first commit the buffer
+// (read-your-writes), then open the database read-only under a shared lock.
+// Many processes may use one workspace at once; none holds the database open
+// between windows.
+//
+// A batch is durable once flush() (or close()) returns ok; writes still in the
+// buffer are lost if the process dies. The store flushes by itself when the
+// buffer holds `flush_rows` rows or `flush_interval_micros` have passed since
+// the last commit.
+//
+// Thread-safety: every method may be called from any thread; calls are
+// serialized by an internal mutex.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "n4a/env.h"
+#include "n4a/queries.h"
+#include "n4a/records.h"
+#include "n4a/status.h"
+#include "n4a/table.h"
+
+namespace n4a {
+
+enum class OpenMode {
+  kCreateIfMissing,  // creates the layout and the catalog when absent
+  kMustExist,        // NotFound when the folder is not a workspace
+};
+
+struct StoreOptions {
+  Env* env = Env::Default();
+  OpenMode mode = OpenMode::kCreateIfMissing;
+  // How long to wait for the workspace lock before LockTimeout.
+  int64_t lock_timeout_micros = 60'000'000;
+  // Told once per wait when another process holds the lock for a while.
+  std::function<void(const std::string&)> on_lock_wait;
+  size_t flush_rows = 200'000;
+  int64_t flush_interval_micros = 2'000'000;
+};
+
+// Size and content of a workspace, for `n4a workspace info`.
+struct WorkspaceInfo {
+  std::string path;
+  int64_t schema_version = 0;
+  uint64_t catalog_bytes = 0;
+  uint64_t artifact_bytes = 0;
+  uint64_t array_bytes = 0;
+  Table table_counts;  // table_name, rows
+};
+
+// Resolves the workspace folder: `explicit_path` if not empty, else the
+// NIRS4ALL_WORKSPACE environment variable, else "./workspace".
+std::string ResolveWorkspacePath(const std::string& explicit_path);
+
+class WorkspaceStore {
+ public:
+  // Opens (and with kCreateIfMissing creates) the workspace at `path`.
+  // Errors: NotFound for a folder that is not a workspace (kMustExist),
+  // Corruption for a store.duckdb that DuckDB cannot read, FailedPrecondition
+  // for a schema newer than this binary, LockTimeout, IOError.
+  static Result<std::unique_ptr<WorkspaceStore>> open(const std::string& path,
+                                                      StoreOptions options = {});
+  // Flushes what is buffered; an error here is lost, so call close() first
+  // when the outcome matters.
+  ~WorkspaceStore();
+  WorkspaceStore(const WorkspaceStore&) = delete;
+  WorkspaceStore& operator=(const WorkspaceStore&) = delete;
+
+  const std::string& path() const;
+
+  // Commits everything buffered in one window. On error the buffer is kept,
+  // so a later flush can retry.
+  Status flush();
+  // Flushes; the store accepts no writes afterwards.
+  Status close();
+
+  // --- Runs and pipelines (buffered). Ids are UUIDv7 made here.
+  Result<std::string> begin_run(const std::string& name, const Json& config, const Json& datasets);
+  Status complete_run(const std::string& run_id, const Json& summary);
+  Status fail_run(const std::string& run_id, const std::string& error);
+  // Marks a run stopped by the user: status "interrupted".
+  Status interrupt_run(const std::string& run_id);
+  Result<std::string> begin_pipeline(const std::string& run_id, const std::string& name,
+                                     const Json& expanded_config, const Json& generator_choices,
+                                     const std::string& dataset_name,
+                                     const std::string& dataset_hash);
+  Status complete_pipeline(const std::string& pipeline_id, std::optional<double> best_val,
+                           std::optional<double> best_test, const std::string& metric,
+                           int64_t duration_ms);
+  Status fail_pipeline(const std::string& pipeline_id, const std::string& error);
+
+  // Returns the chain id (given or new). The pipeline must exist.
+  Result<std::string> save_chain(ChainRecord chain);
+  // Upserts on the natural key (pipeline_id, chain_id, fold_id, partition,
+  // model_name, branch_id): a later save replaces the earlier row at commit.
+  Result<std::string> save_prediction(PredictionRecord prediction);
+  Result<std::string> log_step(LogRecord log);
+
+  // --- Projects (committed at once).
+  Result<std::string> create_project(const std::string& name, const std::string& description,
+                                     const std::string& color);
+  Result<std::vector<ProjectRecord>> list_projects();
+  Result<ProjectRecord> get_project_by_name(const std::string& name);
+  Result<std::string> get_or_create_project(const std::string& name);
+  Status set_run_project(const std::string& run_id, const std::string& project_id);
+  // Deletes the project; its runs stay, with no project.
+  Status delete_project(const std::string& project_id);
+
+  // --- Queries.
+  Result<RunRecord> get_run(const std::string& run_id);
+  Result<Table> list_runs(const RunFilter& filter = {});
+  Result<PipelineRecord> get_pipeline(const std::string& pipeline_id);
+  Result<Table> list_pipelines(const PipelineFilter& filter = {});
+  Result<ChainRecord> get_chain(const std::string& chain_id);
+  Result<Table> list_chains(const ChainFilter& filter = {});
+  Result<PredictionRecord> get_prediction(const std::string& prediction_id);
+  Result<Table> query_predictions(const PredictionFilter& filter = {});
+  Result<Table> top_predictions(const TopQuery& query = {});
+  // Runs one read-only SQL statement; statements that write are refused.
+  Result<Table> sql(const std::string& query);
+  Result<WorkspaceInfo> info();
+
+ private:
+  class Impl;
+  explicit WorkspaceStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace n4a

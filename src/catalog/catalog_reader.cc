@@ -1,0 +1,330 @@
+#include "catalog/catalog_reader.h"
+
+#include <array>
+#include <regex>
+
+namespace n4a {
+
+bool HigherIsBetter(const std::string& metric) {
+  static const std::array<const char*, 5> kHigher = {"r2", "rpd", "accuracy", "balanced_accuracy",
+                                                     "f1_macro"};
+  for (const char* m : kHigher) {
+    if (metric == m) return true;
+  }
+  return false;
+}
+
+}  // namespace n4a
+
+namespace n4a::catalog {
+namespace {
+
+using Row = std::vector<db::Value>;
+
+std::string Text(const Row& r, size_t i) {
+  return db::IsNull(r[i]) ? std::string() : std::get<std::string>(r[i]);
+}
+int64_t Int(const Row& r, size_t i) {
+  return db::IsNull(r[i]) ? 0 : std::get<int64_t>(r[i]);
+}
+std::optional<double> OptDouble(const Row& r, size_t i) {
+  if (db::IsNull(r[i])) return std::nullopt;
+  return std::get<double>(r[i]);
+}
+Json JsonOf(const Row& r, size_t i) {
+  if (db::IsNull(r[i])) return nullptr;
+  return Json::parse(std::get<std::string>(r[i]), nullptr, /*allow_exceptions=*/false);
+}
+
+// Runs `sql` expecting at most one row; NotFound names what is missing.
+Result<Row> OneRow(db::Connection& con, const std::string& sql, const std::string& id,
+                   const std::string& what) {
+  N4A_ASSIGN_OR_RETURN(db::Table t, con.query(sql, {id}));
+  if (t.rows.empty()) return Status::NotFound(what + " " + id + " does not exist");
+  return std::move(t.rows[0]);
+}
+
+// An optional equality filter, appended to `where` with its parameter.
+void Filter(std::string& where, std::vector<db::Value>& params, const std::string& column,
+            const std::string& value) {
+  if (value.empty()) return;
+  params.emplace_back(value);
+  where += (where.empty() ? " WHERE " : " AND ") + column + " = $" + std::to_string(params.size());
+}
+
+std::string LimitOffset(std::vector<db::Value>& params, int64_t limit, int64_t offset) {
+  params.emplace_back(limit);
+  params.emplace_back(offset);
+  return " LIMIT $" + std::to_string(params.size() - 1) + " OFFSET $" +
+         std::to_string(params.size());
+}
+
+bool IsIdentifier(const std::string& s) {
+  static const std::regex kIdent("[A-Za-z_][A-Za-z0-9_]*");
+  return std::regex_match(s, kIdent);
+}
+
+}  // namespace
+
+Result<RunRecord> GetRun(db::Connection& con, const std::string& run_id) {
+  N4A_ASSIGN_OR_RETURN(
+      Row r, OneRow(con,
+                    "SELECT run_id, name, status, config::VARCHAR, datasets::VARCHAR, "
+                    "epoch_us(created_at), epoch_us(completed_at), summary::VARCHAR, error, "
+                    "project_id FROM runs WHERE run_id = $1",
+                    run_id, "run"));
+  return RunRecord{Text(r, 0), Text(r, 1), Text(r, 2),   JsonOf(r, 3), JsonOf(r, 4),
+                   Int(r, 5),  Int(r, 6),  JsonOf(r, 7), Text(r, 8),   Text(r, 9)};
+}
+
+Result<PipelineRecord> GetPipeline(db::Connection& con, const std::string& pipeline_id) {
+  N4A_ASSIGN_OR_RETURN(
+      Row r, OneRow(con,
+                    "SELECT pipeline_id, run_id, name, expanded_config::VARCHAR, "
+                    "generator_choices::VARCHAR, dataset_name, dataset_hash, status, "
+                    "epoch_us(created_at), epoch_us(completed_at), best_val, best_test, metric, "
+                    "duration_ms, error FROM pipelines WHERE pipeline_id = $1",
+                    pipeline_id, "pipeline"));
+  return PipelineRecord{Text(r, 0),       Text(r, 1),       Text(r, 2),  JsonOf(r, 3), JsonOf(r, 4),
+                        Text(r, 5),       Text(r, 6),       Text(r, 7),  Int(r, 8),    Int(r, 9),
+                        OptDouble(r, 10), OptDouble(r, 11), Text(r, 12), Int(r, 13),   Text(r, 14)};
+}
+
+Result<ChainRecord> GetChain(db::Connection& con, const std::string& chain_id) {
+  N4A_ASSIGN_OR_RETURN(
+      Row r,
+      OneRow(con,
+             "SELECT chain_id, pipeline_id, steps::VARCHAR, model_step_idx, model_class, "
+             "preprocessings, fold_strategy, fold_artifacts::VARCHAR, shared_artifacts::VARCHAR, "
+             "branch_path, source_index, model_name, metric, task_type, dataset_name, "
+             "cv_val_score, cv_oof_score, cv_test_score, cv_train_score, cv_fold_count, "
+             "epoch_us(created_at) FROM chains WHERE chain_id = $1",
+             chain_id, "chain"));
+  ChainRecord c;
+  c.chain_id = Text(r, 0);
+  c.pipeline_id = Text(r, 1);
+  c.steps = JsonOf(r, 2);
+  c.model_step_idx = Int(r, 3);
+  c.model_class = Text(r, 4);
+  c.preprocessings = Text(r, 5);
+  c.fold_strategy = Text(r, 6);
+  c.fold_artifacts = JsonOf(r, 7);
+  c.shared_artifacts = JsonOf(r, 8);
+  c.branch_path = Text(r, 9);
+  c.source_index = Int(r, 10);
+  c.model_name = Text(r, 11);
+  c.metric = Text(r, 12);
+  c.task_type = Text(r, 13);
+  c.dataset_name = Text(r, 14);
+  c.cv_val_score = OptDouble(r, 15);
+  c.cv_oof_score = OptDouble(r, 16);
+  c.cv_test_score = OptDouble(r, 17);
+  c.cv_train_score = OptDouble(r, 18);
+  c.cv_fold_count = Int(r, 19);
+  c.created_at = Int(r, 20);
+  return c;
+}
+
+Result<PredictionRecord> GetPrediction(db::Connection& con, const std::string& prediction_id) {
+  N4A_ASSIGN_OR_RETURN(
+      Row r, OneRow(con,
+                    "SELECT prediction_id, pipeline_id, chain_id, dataset_name, model_name, "
+                    "model_class, fold_id, partition, val_score, test_score, train_score, metric, "
+                    "task_type, n_samples, n_features, scores::VARCHAR, best_params::VARCHAR, "
+                    "preprocessings, branch_id, branch_name, epoch_us(created_at) "
+                    "FROM predictions WHERE prediction_id = $1",
+                    prediction_id, "prediction"));
+  PredictionRecord p;
+  p.prediction_id = Text(r, 0);
+  p.pipeline_id = Text(r, 1);
+  p.chain_id = Text(r, 2);
+  p.dataset_name = Text(r, 3);
+  p.model_name = Text(r, 4);
+  p.model_class = Text(r, 5);
+  p.fold_id = Text(r, 6);
+  p.partition = Text(r, 7);
+  p.val_score = OptDouble(r, 8);
+  p.test_score = OptDouble(r, 9);
+  p.train_score = OptDouble(r, 10);
+  p.metric = Text(r, 11);
+  p.task_type = Text(r, 12);
+  p.n_samples = Int(r, 13);
+  p.n_features = Int(r, 14);
+  p.scores = JsonOf(r, 15);
+  p.best_params = JsonOf(r, 16);
+  p.preprocessings = Text(r, 17);
+  p.branch_id = Text(r, 18);
+  p.branch_name = Text(r, 19);
+  p.created_at = Int(r, 20);
+  return p;
+}
+
+Result<std::vector<ProjectRecord>> ListProjects(db::Connection& con,
+                                                const std::string& name_filter) {
+  std::string where;
+  std::vector<db::Value> params;
+  Filter(where, params, "name", name_filter);
+  N4A_ASSIGN_OR_RETURN(db::Table t,
+                       con.query("SELECT project_id, name, description, color, "
+                                 "epoch_us(created_at), epoch_us(updated_at) FROM projects" +
+                                     where + " ORDER BY name",
+                                 params));
+  std::vector<ProjectRecord> out;
+  for (const Row& r : t.rows) {
+    out.push_back({Text(r, 0), Text(r, 1), Text(r, 2), Text(r, 3), Int(r, 4), Int(r, 5)});
+  }
+  return out;
+}
+
+Result<Table> ListRuns(db::Connection& con, const RunFilter& f) {
+  std::string where;
+  std::vector<db::Value> params;
+  Filter(where, params, "r.status", f.status);
+  Filter(where, params, "r.project_id", f.project_id);
+  if (!f.dataset.empty()) {
+    params.emplace_back(f.dataset);
+    where += std::string(where.empty() ? " WHERE " : " AND ") +
+             "EXISTS (SELECT 1 FROM pipelines q WHERE q.run_id = r.run_id AND q.dataset_name = $" +
+             std::to_string(params.size()) + ")";
+  }
+  std::string sql =
+      "SELECT r.run_id, r.name, r.status, r.created_at, r.completed_at, "
+      "(SELECT count(*) FROM pipelines p WHERE p.run_id = r.run_id) AS pipelines, "
+      "r.project_id, r.error FROM runs r" +
+      where + " ORDER BY r.created_at DESC, r.run_id DESC" + LimitOffset(params, f.limit, f.offset);
+  return con.query(sql, params);
+}
+
+Result<Table> ListPipelines(db::Connection& con, const PipelineFilter& f) {
+  std::string where;
+  std::vector<db::Value> params;
+  Filter(where, params, "run_id", f.run_id);
+  Filter(where, params, "dataset_name", f.dataset_name);
+  Filter(where, params, "status", f.status);
+  std::string sql =
+      "SELECT pipeline_id, run_id, name, status, dataset_name, metric, best_val, best_test, "
+      "duration_ms, created_at, error FROM pipelines" +
+      where + " ORDER BY created_at, pipeline_id" + LimitOffset(params, f.limit, f.offset);
+  return con.query(sql, params);
+}
+
+Result<Table> ListChains(db::Connection& con, const ChainFilter& f) {
+  static const std::array<const char*, 4> kColumns = {"cv_val_score", "cv_oof_score",
+                                                      "cv_test_score", "cv_train_score"};
+  bool known = false;
+  for (const char* c : kColumns) known = known || f.metric == c;
+  if (!known) {
+    return Status::InvalidArgument("unknown chain score '" + f.metric +
+                                   "': use cv_val_score, cv_oof_score, cv_test_score or "
+                                   "cv_train_score");
+  }
+  std::string where;
+  std::vector<db::Value> params;
+  Filter(where, params, "c.pipeline_id", f.pipeline_id);
+  Filter(where, params, "c.dataset_name", f.dataset_name);
+  Filter(where, params, "p.run_id", f.run_id);
+  where += std::string(where.empty() ? " WHERE " : " AND ") + "c." + f.metric + " IS NOT NULL";
+  // Default order: by the chains' own metric (all chains of a run share one).
+  std::string direction =
+      f.order ? (*f.order == SortOrder::kAscending ? "ASC" : "DESC")
+              : "CASE WHEN c.metric IN ('r2','rpd','accuracy','balanced_accuracy','f1_macro') "
+                "THEN -c." +
+                    f.metric + " ELSE c." + f.metric + " END";
+  std::string order_by = f.order ? "c." + f.metric + " " + direction : direction;
+  params.emplace_back(f.limit);
+  std::string sql =
+      "SELECT c.chain_id, c.pipeline_id, p.name AS pipeline_name, c.model_class, "
+      "c.preprocessings, c.metric, c.cv_val_score, c.cv_oof_score, c.cv_test_score, "
+      "c.cv_train_score, c.cv_fold_count, c.dataset_name FROM chains c "
+      "LEFT JOIN pipelines p USING (pipeline_id)" +
+      where + " ORDER BY " + order_by + ", c.chain_id LIMIT $" + std::to_string(params.size());
+  return con.query(sql, params);
+}
+
+Result<Table> QueryPredictions(db::Connection& con, const PredictionFilter& f) {
+  std::string where;
+  std::vector<db::Value> params;
+  Filter(where, params, "pipeline_id", f.pipeline_id);
+  Filter(where, params, "chain_id", f.chain_id);
+  Filter(where, params, "dataset_name", f.dataset_name);
+  Filter(where, params, "partition", f.partition);
+  Filter(where, params, "fold_id", f.fold_id);
+  Filter(where, params, "model_class", f.model_class);
+  std::string sql =
+      "SELECT prediction_id, pipeline_id, chain_id, dataset_name, model_name, model_class, "
+      "fold_id, partition, val_score, test_score, train_score, metric, task_type, n_samples, "
+      "n_features, scores, preprocessings, created_at FROM predictions" +
+      where + " ORDER BY prediction_id" + LimitOffset(params, f.limit, f.offset);
+  return con.query(sql, params);
+}
+
+Result<Table> TopPredictions(db::Connection& con, const TopQuery& q) {
+  if (!IsIdentifier(q.metric)) return Status::InvalidArgument("bad metric name '" + q.metric + "'");
+  static const std::array<const char*, 8> kGroups = {
+      "model_class", "model_name", "preprocessings", "dataset_name",
+      "pipeline_id", "chain_id",   "fold_id",        "partition"};
+  bool group_ok = q.group_by.empty();
+  for (const char* g : kGroups) group_ok = group_ok || q.group_by == g;
+  if (!group_ok) {
+    return Status::InvalidArgument("cannot group by '" + q.group_by +
+                                   "': use model_class, model_name, preprocessings, "
+                                   "dataset_name, pipeline_id, chain_id, fold_id or partition");
+  }
+  std::vector<db::Value> params;
+  bool column = q.metric == "val_score" || q.metric == "test_score" || q.metric == "train_score";
+  std::string score = column ? q.metric : "TRY_CAST(json_extract_string(scores, $1) AS DOUBLE)";
+  if (!column) params.emplace_back("$." + q.metric);
+  std::string where = " WHERE " + score + " IS NOT NULL";
+  Filter(where, params, "partition", q.partition);
+  Filter(where, params, "dataset_name", q.dataset_name);
+  // Score columns hold the row's own metric: its direction decides the order.
+  std::string key;
+  if (q.order) {
+    key = std::string(*q.order == SortOrder::kAscending ? "" : "-") + score;
+  } else if (column) {
+    key =
+        "CASE WHEN metric IN ('r2','rpd','accuracy','balanced_accuracy','f1_macro') "
+        "THEN -" +
+        score + " ELSE " + score + " END";
+  } else {
+    key = (HigherIsBetter(q.metric) ? "-" : "") + score;
+  }
+  std::string ranked =
+      "SELECT *, " + score + " AS score, " + key + " AS sort_key FROM predictions" + where;
+  if (!q.group_by.empty()) {
+    ranked = "SELECT * FROM (" + ranked + ") QUALIFY row_number() OVER (PARTITION BY " +
+             q.group_by + " ORDER BY sort_key, prediction_id) = 1";
+  }
+  params.emplace_back(q.n);
+  std::string sql =
+      "WITH top AS (SELECT * FROM (" + ranked + ") ORDER BY sort_key, prediction_id LIMIT $" +
+      std::to_string(params.size()) +
+      ") SELECT row_number() OVER (ORDER BY top.sort_key, top.prediction_id) AS rank, top.score, "
+      "top.prediction_id, p.name AS pipeline_name, top.model_class, top.preprocessings, "
+      "top.dataset_name, top.fold_id, top.partition, top.metric, top.val_score, top.test_score, "
+      "top.train_score, top.n_samples, top.pipeline_id, top.chain_id "
+      "FROM top LEFT JOIN pipelines p USING (pipeline_id) ORDER BY rank";
+  return con.query(sql, params);
+}
+
+Result<bool> Exists(db::Connection& con, const std::string& table, const std::string& id_column,
+                    const std::string& id) {
+  if (!IsIdentifier(table) || !IsIdentifier(id_column)) return Status::Internal("bad identifier");
+  N4A_ASSIGN_OR_RETURN(
+      db::Table t,
+      con.query("SELECT count(*) FROM " + table + " WHERE " + id_column + " = $1", {id}));
+  return std::get<int64_t>(t.rows[0][0]) > 0;
+}
+
+Result<Table> TableCounts(db::Connection& con) {
+  return con.query(
+      "SELECT 'runs' AS table_name, count(*) AS rows FROM runs UNION ALL "
+      "SELECT 'pipelines', count(*) FROM pipelines UNION ALL "
+      "SELECT 'chains', count(*) FROM chains UNION ALL "
+      "SELECT 'predictions', count(*) FROM predictions UNION ALL "
+      "SELECT 'artifacts', count(*) FROM artifacts UNION ALL "
+      "SELECT 'logs', count(*) FROM logs UNION ALL "
+      "SELECT 'projects', count(*) FROM projects");
+}
+
+}  // namespace n4a::catalog

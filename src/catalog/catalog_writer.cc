@@ -1,0 +1,245 @@
+#include "catalog/catalog_writer.h"
+
+#include <unordered_map>
+#include <unordered_set>
+
+namespace n4a::catalog {
+namespace {
+
+void AppendOpt(db::Appender& a, const std::optional<double>& v) {
+  if (v) {
+    a.append(*v);
+  } else {
+    a.append_null();
+  }
+}
+
+void AppendText(db::Appender& a, const std::string& s) {
+  if (s.empty()) {
+    a.append_null();
+  } else {
+    a.append(std::string_view(s));
+  }
+}
+
+void AppendJson(db::Appender& a, const Json& j) {
+  if (j.is_null()) {
+    a.append_null();
+  } else {
+    a.append(std::string_view(j.dump()));
+  }
+}
+
+void AppendTime(db::Appender& a, int64_t micros) {
+  if (micros == 0) {
+    a.append_null();
+  } else {
+    a.append_timestamp_micros(micros);
+  }
+}
+
+template <typename Record, typename Fn>
+Status AppendAll(db::Connection& con, const char* table, const std::vector<Record>& rows,
+                 Fn append_row) {
+  if (rows.empty()) return Status::Ok();
+  N4A_ASSIGN_OR_RETURN(auto app, db::Appender::create(con, table));
+  for (const Record& r : rows) {
+    append_row(*app, r);
+    N4A_TRY(app->end_row());
+  }
+  return app->close();
+}
+
+void AppendProject(db::Appender& a, const ProjectRecord& r) {
+  a.append(std::string_view(r.project_id));
+  a.append(std::string_view(r.name));
+  AppendText(a, r.description);
+  AppendText(a, r.color);
+  AppendTime(a, r.created_at);
+  AppendTime(a, r.updated_at);
+}
+
+void AppendRun(db::Appender& a, const RunRecord& r) {
+  a.append(std::string_view(r.run_id));
+  AppendText(a, r.name);
+  AppendText(a, r.status);
+  AppendJson(a, r.config);
+  AppendJson(a, r.datasets);
+  AppendTime(a, r.created_at);
+  AppendTime(a, r.completed_at);
+  AppendJson(a, r.summary);
+  AppendText(a, r.error);
+  AppendText(a, r.project_id);
+}
+
+void AppendPipeline(db::Appender& a, const PipelineRecord& r) {
+  a.append(std::string_view(r.pipeline_id));
+  a.append(std::string_view(r.run_id));
+  AppendText(a, r.name);
+  AppendJson(a, r.expanded_config);
+  AppendJson(a, r.generator_choices);
+  AppendText(a, r.dataset_name);
+  AppendText(a, r.dataset_hash);
+  AppendText(a, r.status);
+  AppendTime(a, r.created_at);
+  AppendTime(a, r.completed_at);
+  AppendOpt(a, r.best_val);
+  AppendOpt(a, r.best_test);
+  AppendText(a, r.metric);
+  a.append(r.duration_ms);
+  AppendText(a, r.error);
+}
+
+void AppendChain(db::Appender& a, const ChainRecord& r) {
+  a.append(std::string_view(r.chain_id));
+  a.append(std::string_view(r.pipeline_id));
+  AppendJson(a, r.steps);
+  a.append(r.model_step_idx);
+  AppendText(a, r.model_class);
+  AppendText(a, r.preprocessings);
+  AppendText(a, r.fold_strategy);
+  AppendJson(a, r.fold_artifacts);
+  AppendJson(a, r.shared_artifacts);
+  AppendText(a, r.branch_path);
+  a.append(r.source_index);
+  AppendText(a, r.model_name);
+  AppendText(a, r.metric);
+  AppendText(a, r.task_type);
+  AppendText(a, r.dataset_name);
+  AppendOpt(a, r.cv_val_score);
+  AppendOpt(a, r.cv_oof_score);
+  AppendOpt(a, r.cv_test_score);
+  AppendOpt(a, r.cv_train_score);
+  a.append(r.cv_fold_count);
+  AppendTime(a, r.created_at);
+}
+
+void AppendPrediction(db::Appender& a, const PredictionRecord& r) {
+  a.append(std::string_view(r.prediction_id));
+  a.append(std::string_view(r.pipeline_id));
+  AppendText(a, r.chain_id);
+  AppendText(a, r.dataset_name);
+  AppendText(a, r.model_name);
+  AppendText(a, r.model_class);
+  AppendText(a, r.fold_id);
+  AppendText(a, r.partition);
+  AppendOpt(a, r.val_score);
+  AppendOpt(a, r.test_score);
+  AppendOpt(a, r.train_score);
+  AppendText(a, r.metric);
+  AppendText(a, r.task_type);
+  a.append(r.n_samples);
+  a.append(r.n_features);
+  AppendJson(a, r.scores);
+  AppendJson(a, r.best_params);
+  AppendText(a, r.preprocessings);
+  AppendText(a, r.branch_id);
+  AppendText(a, r.branch_name);
+  AppendTime(a, r.created_at);
+}
+
+void AppendLog(db::Appender& a, const LogRecord& r) {
+  a.append(std::string_view(r.log_id));
+  AppendText(a, r.pipeline_id);
+  a.append(r.step_idx);
+  AppendText(a, r.operator_class);
+  AppendText(a, r.event);
+  a.append(r.duration_ms);
+  AppendText(a, r.message);
+  AppendJson(a, r.details);
+  AppendText(a, r.level);
+  AppendTime(a, r.created_at);
+}
+
+// The natural key of predictions, compared NULL-safely.
+constexpr const char* kNaturalKeyMatch =
+    "p.pipeline_id = s.pipeline_id AND p.chain_id IS NOT DISTINCT FROM s.chain_id "
+    "AND p.fold_id IS NOT DISTINCT FROM s.fold_id "
+    "AND p.partition IS NOT DISTINCT FROM s.partition "
+    "AND p.model_name IS NOT DISTINCT FROM s.model_name "
+    "AND p.branch_id IS NOT DISTINCT FROM s.branch_id";
+
+std::string NaturalKey(const PredictionRecord& p) {
+  std::string key;
+  for (const std::string* part :
+       {&p.pipeline_id, &p.chain_id, &p.fold_id, &p.partition, &p.model_name, &p.branch_id}) {
+    key += *part;
+    key += '\x1f';
+  }
+  return key;
+}
+
+// Within one batch the last save of a natural key wins.
+std::vector<PredictionRecord> LastPerKey(const std::vector<PredictionRecord>& rows) {
+  std::unordered_map<std::string, size_t> last;
+  last.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) last[NaturalKey(rows[i])] = i;
+  std::vector<PredictionRecord> out;
+  out.reserve(last.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (last[NaturalKey(rows[i])] == i) out.push_back(rows[i]);
+  }
+  return out;
+}
+
+// Upsert: stage the batch, delete rows it replaces, insert it.
+Status UpsertPredictions(db::Connection& con, const std::vector<PredictionRecord>& rows) {
+  if (rows.empty()) return Status::Ok();
+  N4A_TRY(con.exec(
+      "CREATE OR REPLACE TEMP TABLE prediction_stage AS SELECT * FROM predictions LIMIT 0"));
+  std::unordered_set<std::string> keys;
+  bool duplicates = false;
+  for (const PredictionRecord& p : rows)
+    duplicates = duplicates || !keys.insert(NaturalKey(p)).second;
+  if (duplicates) {
+    N4A_TRY(AppendAll(con, "prediction_stage", LastPerKey(rows), AppendPrediction));
+  } else {
+    N4A_TRY(AppendAll(con, "prediction_stage", rows, AppendPrediction));
+  }
+  N4A_TRY(con.exec(std::string("DELETE FROM predictions p USING prediction_stage s WHERE ") +
+                   kNaturalKeyMatch));
+  N4A_TRY(con.exec("INSERT INTO predictions SELECT * FROM prediction_stage"));
+  return con.exec("DROP TABLE prediction_stage");
+}
+
+Status ApplyStatements(db::Connection& con, const std::vector<Statement>& statements) {
+  for (const Statement& st : statements) {
+    N4A_ASSIGN_OR_RETURN(int64_t changed, con.exec_count(st.sql, st.params));
+    if (!st.must_match_one.empty() && changed != 1) return Status::NotFound(st.must_match_one);
+  }
+  return Status::Ok();
+}
+
+Status ApplyInTransaction(db::Connection& con, const PendingWrites& w) {
+  N4A_TRY(AppendAll(con, "projects", w.projects, AppendProject));
+  N4A_TRY(AppendAll(con, "runs", w.runs, AppendRun));
+  N4A_TRY(AppendAll(con, "pipelines", w.pipelines, AppendPipeline));
+  N4A_TRY(AppendAll(con, "chains", w.chains, AppendChain));
+  N4A_TRY(UpsertPredictions(con, w.predictions));
+  N4A_TRY(AppendAll(con, "logs", w.logs, AppendLog));
+  return ApplyStatements(con, w.statements);
+}
+
+}  // namespace
+
+size_t PendingWrites::row_count() const {
+  return projects.size() + runs.size() + pipelines.size() + chains.size() + predictions.size() +
+         logs.size() + statements.size();
+}
+
+void PendingWrites::clear() {
+  *this = PendingWrites();
+}
+
+Status ApplyWrites(db::Connection& con, const PendingWrites& writes) {
+  if (writes.empty()) return Status::Ok();
+  N4A_TRY(con.exec("BEGIN TRANSACTION"));
+  Status s = ApplyInTransaction(con, writes);
+  if (!s.ok()) {
+    (void)con.exec("ROLLBACK");
+    return s;
+  }
+  return con.exec("COMMIT");
+}
+
+}  // namespace n4a::catalog

@@ -1,0 +1,42 @@
+// Batched writes to the catalog. The store buffers rows between commit
+// windows in a PendingWrites; ApplyWrites commits one batch in a single
+// DuckDB transaction (all or nothing) using the Appender for inserts.
+// Not thread-safe: the store serializes access.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "n4a/records.h"
+#include "util/database.h"
+
+namespace n4a::catalog {
+
+// One UPDATE/DELETE with its parameters, applied after the batch's inserts.
+struct Statement {
+  std::string sql;
+  std::vector<db::Value> params;
+  // When set, the statement must change exactly one row, else the batch fails
+  // with NotFound and this message.
+  std::string must_match_one;
+};
+
+struct PendingWrites {
+  std::vector<ProjectRecord> projects;
+  std::vector<RunRecord> runs;
+  std::vector<PipelineRecord> pipelines;
+  std::vector<ChainRecord> chains;
+  std::vector<PredictionRecord> predictions;  // upserted on the natural key
+  std::vector<LogRecord> logs;
+  std::vector<Statement> statements;
+
+  size_t row_count() const;
+  bool empty() const { return row_count() == 0; }
+  void clear();
+};
+
+// Commits `writes` in one transaction; on error rolls back and returns it
+// (the batch is then not applied at all).
+Status ApplyWrites(db::Connection& con, const PendingWrites& writes);
+
+}  // namespace n4a::catalog

@@ -1,0 +1,23 @@
+// The catalog schema and its numbered migrations. Migration N takes a
+// database from version N-1 to N; each is idempotent (CREATE ... IF NOT
+// EXISTS) and runs in the caller's transaction together with the bump of
+// `schema_version`, so a crash leaves the old version or the new one.
+#pragma once
+
+#include <cstdint>
+
+#include "util/database.h"
+
+namespace n4a::catalog {
+
+// The newest schema version this binary knows.
+int64_t LatestSchemaVersion();
+
+// The version recorded in `con` (0 for a database without schema_version).
+Result<int64_t> ReadSchemaVersion(db::Connection& con);
+
+// Applies every migration above the current version, in one transaction.
+// A database newer than this binary is refused (FailedPrecondition).
+Status Migrate(db::Connection& con, int64_t now_micros);
+
+}  // namespace n4a::catalog

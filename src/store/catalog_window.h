@@ -1,0 +1,42 @@
+// CatalogWindow: the commit/read windows of DESIGN.md "Concurrency". A write
+// window takes `store.lock` exclusively, opens `store.duckdb` read-write, runs
+// one function, and closes both; a read window does the same with a shared
+// lock and a read-only database. Nothing stays open between windows, so other
+// processes can use the workspace in between.
+// Not thread-safe: the store serializes windows.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "n4a/workspace_store.h"
+#include "util/database.h"
+
+namespace n4a::store {
+
+class CatalogWindow {
+ public:
+  CatalogWindow(std::string path, const StoreOptions& options);
+
+  // Checks (kMustExist) or creates the layout and the catalog, and brings the
+  // schema up to date.
+  Status open_or_create(OpenMode mode);
+
+  Status write(const std::function<Status(db::Connection&)>& fn);
+  Status read(const std::function<Status(db::Connection&)>& fn);
+
+  const std::string& path() const { return path_; }
+  std::string catalog_path() const { return path_ + "/store.duckdb"; }
+  std::string lock_path() const { return path_ + "/store.lock"; }
+
+ private:
+  Status window(LockMode mode, const std::function<Status(db::Connection&)>& fn);
+  Status create_layout();
+
+  std::string path_;
+  Env* env_;
+  int64_t lock_timeout_micros_;
+  std::function<void(const std::string&)> on_lock_wait_;
+};
+
+}  // namespace n4a::store

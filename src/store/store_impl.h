@@ -1,0 +1,98 @@
+// WorkspaceStore's private state, shared by its .cc files.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <unordered_set>
+
+#include "catalog/catalog_reader.h"
+#include "catalog/catalog_writer.h"
+#include "n4a/workspace_store.h"
+#include "store/catalog_window.h"
+
+namespace n4a {
+
+class WorkspaceStore::Impl {
+ public:
+  Impl(std::string path, StoreOptions options)
+      : window_(std::move(path), options), options_(std::move(options)) {}
+
+  store::CatalogWindow window_;
+  StoreOptions options_;
+  std::mutex mu_;
+  catalog::PendingWrites pending_;
+  int64_t last_flush_micros_ = 0;
+  std::unordered_set<std::string> known_runs_;
+  std::unordered_set<std::string> known_pipelines_;
+  bool closed_ = false;
+
+  Env* env() const { return options_.env; }
+  int64_t now() const { return options_.env->now_micros(); }
+
+  Status flush_locked() {
+    if (pending_.empty()) return Status::Ok();
+    N4A_TRY(
+        window_.write([&](db::Connection& con) { return catalog::ApplyWrites(con, pending_); }));
+    pending_.clear();
+    last_flush_micros_ = now();
+    return Status::Ok();
+  }
+
+  Status maybe_flush_locked() {
+    if (pending_.row_count() >= options_.flush_rows ||
+        now() - last_flush_micros_ >= options_.flush_interval_micros) {
+      return flush_locked();
+    }
+    return Status::Ok();
+  }
+
+  Status check_writable() const {
+    if (closed_) return Status::FailedPrecondition("the workspace store is closed");
+    return Status::Ok();
+  }
+
+  // Ok when `id` was made here or exists in `table`; NotFound otherwise.
+  Status require_known(std::unordered_set<std::string>& known, const std::string& table,
+                       const std::string& column, const std::string& what, const std::string& id) {
+    if (known.count(id) != 0) return Status::Ok();
+    N4A_TRY(flush_locked());
+    bool exists = false;
+    N4A_TRY(window_.read([&](db::Connection& con) -> Status {
+      N4A_ASSIGN_OR_RETURN(exists, catalog::Exists(con, table, column, id));
+      return Status::Ok();
+    }));
+    if (!exists) {
+      return Status::NotFound(what + " " + id + " does not exist in workspace " + window_.path());
+    }
+    known.insert(id);
+    return Status::Ok();
+  }
+
+  Status require_run(const std::string& id) {
+    return require_known(known_runs_, "runs", "run_id", "run", id);
+  }
+  Status require_pipeline(const std::string& id) {
+    return require_known(known_pipelines_, "pipelines", "pipeline_id", "pipeline", id);
+  }
+
+  // Buffers an UPDATE of one row, which must exist at commit.
+  Status update(std::string sql, std::vector<db::Value> params, std::string what) {
+    pending_.statements.push_back({std::move(sql), std::move(params), std::move(what)});
+    return maybe_flush_locked();
+  }
+
+  // Runs `fn` in a read window after committing the buffer.
+  template <typename T, typename Fn>
+  Result<T> read(Fn fn) {
+    N4A_TRY(flush_locked());
+    std::optional<T> out;
+    N4A_TRY(window_.read([&](db::Connection& con) -> Status {
+      N4A_ASSIGN_OR_RETURN(T value, fn(con));
+      out = std::move(value);
+      return Status::Ok();
+    }));
+    return std::move(*out);
+  }
+};
+
+}  // namespace n4a

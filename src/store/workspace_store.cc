@@ -1,0 +1,190 @@
+#include "n4a/workspace_store.h"
+
+#include <cstdlib>
+
+#include "store/store_impl.h"
+#include "util/uuid.h"
+
+namespace n4a {
+
+std::string ResolveWorkspacePath(const std::string& explicit_path) {
+  if (!explicit_path.empty()) return explicit_path;
+  const char* env = std::getenv("NIRS4ALL_WORKSPACE");
+  if (env != nullptr && *env != '\0') return env;
+  return "workspace";
+}
+
+WorkspaceStore::WorkspaceStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+WorkspaceStore::~WorkspaceStore() {
+  if (!impl_->closed_) (void)close();
+}
+
+Result<std::unique_ptr<WorkspaceStore>> WorkspaceStore::open(const std::string& path,
+                                                             StoreOptions options) {
+  auto impl = std::make_unique<Impl>(path, options);
+  N4A_TRY(impl->window_.open_or_create(options.mode));
+  impl->last_flush_micros_ = impl->now();
+  return std::unique_ptr<WorkspaceStore>(new WorkspaceStore(std::move(impl)));
+}
+
+const std::string& WorkspaceStore::path() const {
+  return impl_->window_.path();
+}
+
+Status WorkspaceStore::flush() {
+  std::lock_guard lock(impl_->mu_);
+  return impl_->flush_locked();
+}
+
+Status WorkspaceStore::close() {
+  std::lock_guard lock(impl_->mu_);
+  if (impl_->closed_) return Status::Ok();
+  N4A_TRY(impl_->flush_locked());
+  impl_->closed_ = true;
+  return Status::Ok();
+}
+
+Result<std::string> WorkspaceStore::begin_run(const std::string& name, const Json& config,
+                                              const Json& datasets) {
+  std::lock_guard lock(impl_->mu_);
+  N4A_TRY(impl_->check_writable());
+  RunRecord r;
+  r.run_id = NewUuidV7();
+  r.name = name;
+  r.status = "running";
+  r.config = config;
+  r.datasets = datasets;
+  r.created_at = impl_->now();
+  impl_->known_runs_.insert(r.run_id);
+  impl_->pending_.runs.push_back(r);
+  N4A_TRY(impl_->maybe_flush_locked());
+  return r.run_id;
+}
+
+namespace {
+std::string NoRun(const std::string& id) {
+  return "run " + id + " does not exist";
+}
+std::string NoPipeline(const std::string& id) {
+  return "pipeline " + id + " does not exist";
+}
+}  // namespace
+
+Status WorkspaceStore::complete_run(const std::string& run_id, const Json& summary) {
+  std::lock_guard lock(impl_->mu_);
+  N4A_TRY(impl_->check_writable());
+  N4A_TRY(impl_->require_run(run_id));
+  N4A_TRY(impl_->update(
+      "UPDATE runs SET status = 'completed', summary = $1, completed_at = make_timestamp($2), "
+      "error = NULL WHERE run_id = $3",
+      {summary.dump(), impl_->now(), run_id}, NoRun(run_id)));
+  return impl_->flush_locked();
+}
+
+Status WorkspaceStore::fail_run(const std::string& run_id, const std::string& error) {
+  std::lock_guard lock(impl_->mu_);
+  N4A_TRY(impl_->check_writable());
+  N4A_TRY(impl_->require_run(run_id));
+  N4A_TRY(impl_->update(
+      "UPDATE runs SET status = 'failed', error = $1, completed_at = make_timestamp($2) "
+      "WHERE run_id = $3",
+      {error, impl_->now(), run_id}, NoRun(run_id)));
+  return impl_->flush_locked();
+}
+
+Status WorkspaceStore::interrupt_run(const std::string& run_id) {
+  std::lock_guard lock(impl_->mu_);
+  N4A_TRY(impl_->check_writable());
+  N4A_TRY(impl_->require_run(run_id));
+  N4A_TRY(impl_->update("UPDATE runs SET status = 'interrupted' WHERE run_id = $1", {run_id},
+                        NoRun(run_id)));
+  return impl_->flush_locked();
+}
+
+Result<std::string> WorkspaceStore::begin_pipeline(const std::string& run_id,
+                                                   const std::string& name,
+                                                   const Json& expanded_config,
+                                                   const Json& generator_choices,
+                                                   const std::string& dataset_name,
+                                                   const std::string& dataset_hash) {
+  std::lock_guard lock(impl_->mu_);
+  N4A_TRY(impl_->check_writable());
+  N4A_TRY(impl_->require_run(run_id));
+  PipelineRecord p;
+  p.pipeline_id = NewUuidV7();
+  p.run_id = run_id;
+  p.name = name;
+  p.expanded_config = expanded_config;
+  p.generator_choices = generator_choices;
+  p.dataset_name = dataset_name;
+  p.dataset_hash = dataset_hash;
+  p.status = "running";
+  p.created_at = impl_->now();
+  impl_->known_pipelines_.insert(p.pipeline_id);
+  impl_->pending_.pipelines.push_back(p);
+  N4A_TRY(impl_->maybe_flush_locked());
+  return p.pipeline_id;
+}
+
+Status WorkspaceStore::complete_pipeline(const std::string& pipeline_id,
+                                         std::optional<double> best_val,
+                                         std::optional<double> best_test, const std::string& metric,
+                                         int64_t duration_ms) {
+  std::lock_guard lock(impl_->mu_);
+  N4A_TRY(impl_->check_writable());
+  N4A_TRY(impl_->require_pipeline(pipeline_id));
+  auto opt = [](std::optional<double> v) { return v ? db::Value(*v) : db::Value(); };
+  return impl_->update(
+      "UPDATE pipelines SET status = 'completed', best_val = $1, best_test = $2, metric = $3, "
+      "duration_ms = $4, completed_at = make_timestamp($5), error = NULL WHERE pipeline_id = $6",
+      {opt(best_val), opt(best_test), metric, duration_ms, impl_->now(), pipeline_id},
+      NoPipeline(pipeline_id));
+}
+
+Status WorkspaceStore::fail_pipeline(const std::string& pipeline_id, const std::string& error) {
+  std::lock_guard lock(impl_->mu_);
+  N4A_TRY(impl_->check_writable());
+  N4A_TRY(impl_->require_pipeline(pipeline_id));
+  return impl_->update(
+      "UPDATE pipelines SET status = 'failed', error = $1, completed_at = make_timestamp($2) "
+      "WHERE pipeline_id = $3",
+      {error, impl_->now(), pipeline_id}, NoPipeline(pipeline_id));
+}
+
+Result<std::string> WorkspaceStore::save_chain(ChainRecord chain) {
+  std::lock_guard lock(impl_->mu_);
+  N4A_TRY(impl_->check_writable());
+  N4A_TRY(impl_->require_pipeline(chain.pipeline_id));
+  if (chain.chain_id.empty()) chain.chain_id = NewUuidV7();
+  if (chain.created_at == 0) chain.created_at = impl_->now();
+  std::string id = chain.chain_id;
+  impl_->pending_.chains.push_back(std::move(chain));
+  N4A_TRY(impl_->maybe_flush_locked());
+  return id;
+}
+
+Result<std::string> WorkspaceStore::save_prediction(PredictionRecord prediction) {
+  std::lock_guard lock(impl_->mu_);
+  N4A_TRY(impl_->check_writable());
+  N4A_TRY(impl_->require_pipeline(prediction.pipeline_id));
+  if (prediction.prediction_id.empty()) prediction.prediction_id = NewUuidV7();
+  if (prediction.created_at == 0) prediction.created_at = impl_->now();
+  std::string id = prediction.prediction_id;
+  impl_->pending_.predictions.push_back(std::move(prediction));
+  N4A_TRY(impl_->maybe_flush_locked());
+  return id;
+}
+
+Result<std::string> WorkspaceStore::log_step(LogRecord log) {
+  std::lock_guard lock(impl_->mu_);
+  N4A_TRY(impl_->check_writable());
+  if (log.log_id.empty()) log.log_id = NewUuidV7();
+  if (log.created_at == 0) log.created_at = impl_->now();
+  std::string id = log.log_id;
+  impl_->pending_.logs.push_back(std::move(log));
+  N4A_TRY(impl_->maybe_flush_locked());
+  return id;
+}
+
+}  // namespace n4a
