@@ -93,6 +93,17 @@ struct PredictionRecord {
   int64_t created_at = 0;
 };
 
+// The dense arrays of one prediction, stored in Parquet under arrays/.
+struct PredictionArrays {
+  std::vector<double> y_true;
+  std::vector<double> y_pred;
+  std::vector<double> y_proba;  // row-major, proba_rows x proba_cols; empty if none
+  int64_t proba_rows = 0;
+  int64_t proba_cols = 0;
+  std::vector<int64_t> sample_indices;
+  std::vector<double> weights;  // empty if unweighted
+};
+
 struct LogRecord {
   std::string log_id;  // empty: log_step assigns a UUIDv7
   std::string pipeline_id;

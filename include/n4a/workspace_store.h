@@ -103,7 +103,24 @@ class WorkspaceStore {
   // Upserts on the natural key (pipeline_id, chain_id, fold_id, partition,
   // model_name, branch_id): a later save replaces the earlier row at commit.
   Result<std::string> save_prediction(PredictionRecord prediction);
+  // As above, with the prediction's dense arrays. The arrays are written to a
+  // new Parquet part file before the commit that references them.
+  Result<std::string> save_prediction(PredictionRecord prediction, PredictionArrays arrays);
   Result<std::string> log_step(LogRecord log);
+
+  // --- Artifacts (content-addressed files, DESIGN.md "Identity").
+  // Writes `bytes` to artifacts/<h[:2]>/<h>.<format> at once (atomic publish)
+  // and returns the artifact id (the SHA-256 hex of the bytes). The catalog
+  // row is buffered; identical bytes give the same id and one file. The
+  // reference count rises when a chain referencing the id is saved.
+  Result<std::string> save_artifact(std::string_view bytes, const std::string& operator_class,
+                                    const std::string& artifact_type, const std::string& format);
+  // Reads an artifact and verifies its hash (Corruption on mismatch).
+  Result<std::string> load_artifact(const std::string& artifact_id);
+  // Absolute path of an artifact's file.
+  Result<std::string> get_artifact_path(const std::string& artifact_id);
+  // The arrays of one prediction.
+  Result<PredictionArrays> load_prediction_arrays(const std::string& prediction_id);
 
   // --- Projects (committed at once).
   Result<std::string> create_project(const std::string& name, const std::string& description,

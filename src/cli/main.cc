@@ -1,6 +1,29 @@
-#include <cstdio>
+// n4a: the command line. It parses, calls the library, and prints.
+#include <iostream>
 
-int main() {
-  std::puts("n4a " N4A_VERSION);
-  return 0;
+#include "cli/context.h"
+
+int main(int argc, char** argv) {
+  using namespace n4a::cli;
+  CLI::App app{
+      "n4a: the durable memory of machine-learning experiments.\n"
+      "A workspace records runs, pipelines, chains, predictions and artifacts.\n"
+      "Workspace: --workspace DIR, else $NIRS4ALL_WORKSPACE, else ./workspace.",
+      "n4a"};
+  app.set_version_flag("--version", "n4a " N4A_VERSION);
+  app.require_subcommand(1);
+  Context ctx;
+  app.add_option("-w,--workspace", ctx.globals.workspace, "Workspace folder");
+  app.add_option("--wait-for-lock", ctx.globals.wait_for_lock_seconds,
+                 "Seconds to wait for another process holding the workspace (default 60)")
+      ->check(CLI::NonNegativeNumber);
+  RegisterWorkspaceCommands(app, ctx);
+  RegisterQueryCommands(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  return ctx.action ? ctx.action() : kExitUsage;
 }

@@ -1,0 +1,46 @@
+#include "cli/context.h"
+
+#include <iostream>
+
+namespace n4a::cli {
+
+Result<std::unique_ptr<WorkspaceStore>> Context::open_store(OpenMode mode) const {
+  StoreOptions options;
+  options.mode = mode;
+  options.lock_timeout_micros = static_cast<int64_t>(globals.wait_for_lock_seconds * 1e6);
+  options.on_lock_wait = [](const std::string& message) {
+    std::cerr << "n4a: " << message << "\n";
+  };
+  return WorkspaceStore::open(ResolveWorkspacePath(globals.workspace), options);
+}
+
+int Context::fail(const Status& status) const {
+  std::cerr << "n4a: error: " << status.message() << "\n";
+  switch (status.code()) {
+    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kInvalidArgument: return kExitUsage;
+    case StatusCode::kLockTimeout: return kExitLockTimeout;
+    case StatusCode::kCorruption: return kExitCorruption;
+    default: return kExitFailure;
+  }
+}
+
+int Context::print_query(const std::string& format_name,
+                         const std::function<Result<Table>(WorkspaceStore&)>& fn) const {
+  auto format = ParseFormat(format_name);
+  if (!format.ok()) return fail(format.status());
+  auto store = open_store(OpenMode::kMustExist);
+  if (!store.ok()) return fail(store.status());
+  auto table = fn(**store);
+  if (!table.ok()) return fail(table.status());
+  PrintTable(std::cout, *table, *format);
+  return kExitOk;
+}
+
+void AddFormatOption(CLI::App* cmd, std::string& format) {
+  cmd->add_option("--format", format, "Output format: table (for people), json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}))
+      ->default_val("table");
+}
+
+}  // namespace n4a::cli

@@ -1,0 +1,25 @@
+// Printing Tables for people (aligned text) and for scripts (JSON, CSV).
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "n4a/status.h"
+#include "n4a/table.h"
+
+namespace n4a::cli {
+
+enum class Format { kTable, kJson, kCsv };
+
+// Parses "table", "json" or "csv".
+Result<Format> ParseFormat(const std::string& name);
+
+// JSON: an array of objects keyed by column name (JSON columns nested as
+// JSON). CSV: a header row, then RFC 4180 quoted rows. Table: aligned
+// columns, numbers right-aligned, "(no rows)" when empty.
+void PrintTable(std::ostream& out, const Table& table, Format format);
+
+// A value as plain text (doubles with up to 6 significant digits in tables).
+std::string ValueText(const Value& v, Format format);
+
+}  // namespace n4a::cli
