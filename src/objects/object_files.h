@@ -1,0 +1,71 @@
+// Helpers shared by the artifact and array stores: listing the files of an
+// object folder, mark-and-sweep deletion with a grace period, and durable
+// creation of folders. Paths handed in and out are relative to the workspace
+// root and use '/' separators ("artifacts/ab/<h>.bin").
+// Thread-safe (stateless functions over a thread-safe Env).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "n4a/env.h"
+#include "n4a/status.h"
+
+namespace n4a::objects {
+
+// Whether a sweep deletes or only reports what it would delete.
+enum class DryRun { kNo, kYes };
+
+// One file found under an object folder.
+struct FileInfo {
+  std::string relative_path;  // e.g. "artifacts/ab/<h>.bin"
+  uint64_t size_bytes = 0;
+  int64_t mtime_micros = 0;
+  bool is_temp = false;  // an unfinished atomic write (".tmp." in the name)
+};
+
+// What a sweep removed (or, in a dry run, would remove).
+struct SweepReport {
+  int64_t files_scanned = 0;
+  int64_t files_removed = 0;
+  uint64_t bytes_freed = 0;
+  std::vector<std::string> removed_paths;  // relative paths
+  // Garbage left in place because it is younger than the grace period.
+  int64_t files_too_young = 0;
+  // Files that could not be removed, "<path>: <error>". A sweep keeps going
+  // past one failed removal; the caller decides how loud to be.
+  std::vector<std::string> errors;
+};
+
+// Every regular file under `<root>/<folder>`, recursively, in sorted order of
+// relative path. A missing folder gives an empty list. Files that vanish
+// while listing (a concurrent sweep) are skipped.
+Result<std::vector<FileInfo>> ListFiles(Env* env, const std::string& root,
+                                        const std::string& folder);
+
+// Mark and sweep over `files` (from ListFiles): removes each file that is not
+// in `live_relative_paths`, or is a temp file, and whose mtime is older than
+// `now - grace_micros` by the Env's clock. A file younger than the grace
+// period is never removed, live or not (it may belong to a writer whose
+// catalog commit is still in flight). With DryRun::kYes nothing is removed.
+SweepReport SweepFiles(Env* env, const std::string& root, const std::vector<FileInfo>& files,
+                       const std::unordered_set<std::string>& live_relative_paths,
+                       int64_t grace_micros, DryRun dry_run);
+
+// Creates `<root>/<relative_dir>` and its missing parents, fsyncing each
+// parent whose entries changed, so that a published file's folder survives a
+// crash. Ok if it exists.
+Status CreateDirsDurably(Env* env, const std::string& root, const std::string& relative_dir);
+
+// Sets a file's mtime to now (best effort): a dedup hit on an old file must
+// restart its grace period, or a concurrent GC could delete the object a
+// writer is about to reference. Env has no such call yet, so this uses
+// utimensat directly.
+void TouchFile(const std::string& path);
+
+// The folder part of a relative path ("a/b/c" -> "a/b"; "c" -> "").
+std::string ParentOf(const std::string& relative_path);
+
+}  // namespace n4a::objects
