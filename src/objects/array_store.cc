@@ -1,0 +1,272 @@
+#include "objects/array_store.h"
+
+#include <algorithm>
+
+#include "objects/dataset_file_name.h"
+#include "util/atomic_file.h"
+#include "util/database.h"
+#include "util/uuid.h"
+
+namespace n4a::objects {
+namespace {
+
+constexpr char kFolder[] = "arrays";
+
+// Removes a file when it goes out of scope, unless released.
+class FileGuard {
+ public:
+  FileGuard(Env* env, std::string path) : env_(env), path_(std::move(path)) {}
+  ~FileGuard() {
+    if (!path_.empty() && env_->file_exists(path_)) (void)env_->remove_file(path_);
+  }
+  FileGuard(const FileGuard&) = delete;
+  FileGuard& operator=(const FileGuard&) = delete;
+  void release() { path_.clear(); }
+
+ private:
+  Env* env_;
+  std::string path_;
+};
+
+// Empties the feed when the write is over, so no dangling row pointers stay.
+class FeedGuard {
+ public:
+  explicit FeedGuard(RowFeed* feed) : feed_(feed) {}
+  ~FeedGuard() {
+    feed_->rows.clear();
+    feed_->dataset_name.clear();
+  }
+  FeedGuard(const FeedGuard&) = delete;
+  FeedGuard& operator=(const FeedGuard&) = delete;
+
+ private:
+  RowFeed* feed_;
+};
+
+Status ValidateRow(const ArrayRow& r, std::string_view dataset_name) {
+  if (r.prediction_id.empty()) return Status::InvalidArgument("array row without prediction_id");
+  if (!r.dataset_name.empty() && r.dataset_name != dataset_name) {
+    return Status::InvalidArgument("prediction " + r.prediction_id + " belongs to dataset '" +
+                                   r.dataset_name + "', not '" + std::string(dataset_name) + "'");
+  }
+  const auto& a = r.arrays;
+  if (a.proba_rows < 0 || a.proba_cols < 0 ||
+      a.y_proba.size() != static_cast<size_t>(a.proba_rows * a.proba_cols)) {
+    return Status::InvalidArgument(
+        "prediction " + r.prediction_id + ": y_proba has " + std::to_string(a.y_proba.size()) +
+        " values, shape is " + std::to_string(a.proba_rows) + " x " + std::to_string(a.proba_cols));
+  }
+  return Status::Ok();
+}
+
+// Validates `rows` and returns pointers to them sorted by prediction_id.
+Result<std::vector<const ArrayRow*>> SortedRows(std::string_view dataset_name,
+                                                std::span<const ArrayRow> rows) {
+  if (rows.empty()) return Status::InvalidArgument("write_part needs at least one row");
+  std::vector<const ArrayRow*> out;
+  out.reserve(rows.size());
+  for (const ArrayRow& r : rows) {
+    N4A_TRY(ValidateRow(r, dataset_name));
+    out.push_back(&r);
+  }
+  auto by_id = [](const ArrayRow* a, const ArrayRow* b) {
+    return a->prediction_id < b->prediction_id;
+  };
+  std::sort(out.begin(), out.end(), by_id);
+  for (size_t i = 1; i < out.size(); ++i) {
+    if (out[i]->prediction_id == out[i - 1]->prediction_id) {
+      return Status::InvalidArgument("prediction " + out[i]->prediction_id +
+                                     " repeated in one part");
+    }
+  }
+  return out;
+}
+
+// Collects rows, keeping per id the one from the latest file.
+class Deduplicator {
+ public:
+  void add(ArrayRow&& row, size_t file_index) {
+    auto [it, inserted] = index_.try_emplace(row.prediction_id, rows_.size());
+    if (inserted) {
+      rows_.push_back(std::move(row));
+      files_.push_back(file_index);
+    } else if (file_index >= files_[it->second]) {
+      rows_[it->second] = std::move(row);
+      files_[it->second] = file_index;
+    }
+  }
+  std::vector<ArrayRow> take_sorted() {
+    std::sort(rows_.begin(), rows_.end(), [](const ArrayRow& a, const ArrayRow& b) {
+      return a.prediction_id < b.prediction_id;
+    });
+    return std::move(rows_);
+  }
+
+ private:
+  std::vector<ArrayRow> rows_;
+  std::vector<size_t> files_;
+  std::unordered_map<std::string, size_t> index_;
+};
+
+}  // namespace
+
+ArrayStore::ArrayStore(Env* env, std::string workspace_root)
+    : env_(env), root_(std::move(workspace_root)) {}
+
+ArrayStore::~ArrayStore() = default;
+
+std::string ArrayStore::PartFolderFor(std::string_view dataset_name) {
+  return std::string(kFolder) + "/" + DatasetFileName(dataset_name);
+}
+
+std::string ArrayStore::CompactedPathFor(std::string_view dataset_name) {
+  return PartFolderFor(dataset_name) + ".parquet";
+}
+
+std::string ArrayStore::absolute(std::string_view relative_path) const {
+  return root_ + "/" + std::string(relative_path);
+}
+
+Status ArrayStore::ensure_open() {
+  if (con_) return Status::Ok();
+  N4A_ASSIGN_OR_RETURN(auto con, db::Connection::open(":memory:", db::AccessMode::kReadWrite));
+  N4A_TRY(RegisterFeed(con->raw(), &feed_));
+  con_ = std::move(con);
+  return Status::Ok();
+}
+
+Result<std::string> ArrayStore::write_part(std::string_view dataset_name,
+                                           std::span<const ArrayRow> rows) {
+  N4A_ASSIGN_OR_RETURN(auto sorted, SortedRows(dataset_name, rows));
+  std::string folder = PartFolderFor(dataset_name);
+  std::string rel = folder + "/part-" + NewUuidV7() + ".parquet";
+  std::lock_guard<std::mutex> lock(mu_);
+  N4A_TRY(ensure_open());
+  N4A_TRY(CreateDirsDurably(env_, root_, folder));
+  FeedGuard feed_guard(&feed_);
+  feed_.rows = std::move(sorted);
+  feed_.dataset_name = std::string(dataset_name);
+  Status s = copy_to_file("SELECT * FROM " + std::string(kFeedFunction) + "()", rel);
+  if (!s.ok()) return s.WithContext("write arrays of dataset '" + std::string(dataset_name) + "'");
+  return rel;
+}
+
+Status ArrayStore::copy_to_file(const std::string& select_sql, const std::string& relative_path) {
+  const std::string final_path = absolute(relative_path);
+  const std::string temp = TempPathFor(final_path);
+  FileGuard guard(env_, temp);
+  N4A_TRY(con_->exec("COPY (" + select_sql + ") TO " + db::QuoteLiteral(temp) +
+                     " (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE " +
+                     std::to_string(kArraysRowGroupRows) + ", KV_METADATA {" +
+                     kArraysFormatVersionKey + ": '" + kArraysFormatVersion + "'})"));
+  N4A_TRY(env_->sync_file(temp));
+  N4A_TRY(env_->rename_file(temp, final_path));
+  guard.release();
+  checked_.erase(relative_path);
+  return env_->sync_dir(absolute(ParentOf(relative_path)));
+}
+
+Result<std::vector<ArrayRow>> ArrayStore::read(const std::vector<std::string>& relative_paths,
+                                               const std::vector<std::string>& prediction_ids) {
+  if (prediction_ids.empty() || relative_paths.empty()) return std::vector<ArrayRow>{};
+  std::string where = prediction_ids.size() == 1
+                          ? "prediction_id = " + db::QuoteLiteral(prediction_ids[0])
+                          : "prediction_id IN " + SqlInList(prediction_ids);
+  std::lock_guard<std::mutex> lock(mu_);
+  return read_locked(relative_paths, where, nullptr);
+}
+
+Result<std::vector<ArrayRow>> ArrayStore::read_all(
+    const std::vector<std::string>& relative_paths,
+    const std::unordered_set<std::string>* keep_ids) {
+  if (relative_paths.empty()) return std::vector<ArrayRow>{};
+  IdFilter filter;
+  if (keep_ids != nullptr) {
+    filter = [keep_ids](std::string_view id) { return keep_ids->count(std::string(id)) > 0; };
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  return read_locked(relative_paths, "true", filter);
+}
+
+Result<std::vector<ArrayRow>> ArrayStore::read_locked(
+    const std::vector<std::string>& relative_paths, const std::string& where,
+    const IdFilter& filter) {
+  N4A_TRY(ensure_open());
+  N4A_TRY(check_files(relative_paths));
+  std::vector<std::string> files;
+  for (const auto& p : relative_paths) files.push_back(absolute(p));
+  std::string list = SqlStringList(files);
+  std::string sql = "SELECT " + std::string(kArrayColumns) + ", CAST(list_position(" + list +
+                    ", filename) - 1 AS BIGINT) FROM " + ReadParquetSql(list) + " WHERE " + where;
+  Deduplicator rows;
+  Status s = QueryRows(con_->raw(), sql, filter,
+                       [&](ArrayRow&& r, size_t file) { rows.add(std::move(r), file); });
+  if (!s.ok())
+    return Status::Corruption("read prediction arrays from " + list + ": " + s.message());
+  return rows.take_sorted();
+}
+
+Status ArrayStore::check_files(const std::vector<std::string>& relative_paths) {
+  for (const auto& rel : relative_paths) {
+    N4A_ASSIGN_OR_RETURN(uint64_t size, env_->file_size(absolute(rel)));
+    auto it = checked_.find(rel);
+    if (it != checked_.end() && it->second == size) continue;
+    N4A_TRY(check_version(rel));
+    checked_[rel] = size;
+  }
+  return Status::Ok();
+}
+
+Status ArrayStore::check_version(const std::string& relative_path) {
+  std::string path = absolute(relative_path);
+  auto version = QueryScalar(
+      con_->raw(), "SELECT decode(value) FROM parquet_kv_metadata(" + db::QuoteLiteral(path) +
+                       ") WHERE decode(key) = " + db::QuoteLiteral(kArraysFormatVersionKey));
+  if (!version.ok()) {
+    return Status::Corruption("array file " + path +
+                              " is not readable Parquet: " + version.status().message());
+  }
+  if (*version != kArraysFormatVersion) {
+    return Status::Corruption("array file " + path + " has format version '" + *version +
+                              "' (key " + kArraysFormatVersionKey + "); this n4a reads version " +
+                              kArraysFormatVersion);
+  }
+  return Status::Ok();
+}
+
+Status ArrayStore::check_readable(const std::string& relative_path) {
+  std::lock_guard<std::mutex> lock(mu_);
+  N4A_TRY(ensure_open());
+  std::string path = absolute(relative_path);
+  if (!env_->file_exists(path)) return Status::NotFound("array file " + path + " does not exist");
+  N4A_TRY(check_version(relative_path));
+  auto scanned = QueryScalar(
+      con_->raw(),
+      "SELECT count(prediction_id) + sum(len(y_true)) + sum(len(y_pred)) + "
+      "coalesce(sum(len(y_proba)), 0) + sum(len(sample_indices)) + coalesce(sum(len(weights)), 0) "
+      "+ count(val_score) + count(\"partition\") + count(proba_rows) FROM " +
+          ReadParquetSql(SqlStringList({path})));
+  if (!scanned.ok()) {
+    return Status::Corruption("array file " + path +
+                              " cannot be read: " + scanned.status().message());
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> ArrayStore::count_rows(const std::string& file_list) {
+  N4A_ASSIGN_OR_RETURN(
+      std::string n, QueryScalar(con_->raw(), "SELECT count(*) FROM " + ReadParquetSql(file_list)));
+  return n.empty() ? 0 : std::stoll(n);
+}
+
+Result<std::vector<FileInfo>> ArrayStore::list_files() {
+  return ListFiles(env_, root_, kFolder);
+}
+
+Result<SweepReport> ArrayStore::sweep(const std::unordered_set<std::string>& live_relative_paths,
+                                      int64_t grace_micros, DryRun dry_run) {
+  N4A_ASSIGN_OR_RETURN(auto files, list_files());
+  return SweepFiles(env_, root_, files, live_relative_paths, grace_micros, dry_run);
+}
+
+}  // namespace n4a::objects

@@ -1,0 +1,132 @@
+// ArrayStore: dense prediction arrays in Parquet files under <root>/arrays/
+// (DESIGN.md "A workspace on disk"; columns in docs/formats/arrays.md).
+//
+// Appends never touch existing files: each write_part() publishes one new
+// file "arrays/<dataset>/part-<uuidv7>.parquet" (temp name with ".tmp.",
+// fsync, rename, fsync of the folder). compact() folds parts into
+// "arrays/<dataset>.parquet", keeping only the rows the caller says are live.
+// No tombstones: the catalog decides what is alive. Within a file, rows are
+// sorted by prediction_id so that Parquet row-group statistics prune point
+// reads. The store knows nothing of the catalog and deletes nothing but
+// garbage in sweep().
+//
+// Thread-safe: one in-memory DuckDB connection, opened on first use, serves
+// all calls under a mutex.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "n4a/env.h"
+#include "n4a/status.h"
+#include "objects/array_parquet.h"
+#include "objects/array_row.h"
+#include "objects/object_files.h"
+
+namespace n4a::db {
+class Connection;
+}
+
+namespace n4a::objects {
+
+// The format version written to (and required in) every array file's
+// Parquet key-value metadata under kArraysFormatVersionKey.
+inline constexpr char kArraysFormatVersion[] = "1";
+inline constexpr char kArraysFormatVersionKey[] = "n4a_arrays_format_version";
+// Rows per Parquet row group: small enough that a point read decodes little
+// (see bench/objects_bench.cc), large enough to compress well.
+inline constexpr int kArraysRowGroupRows = 1024;
+
+// What compact() wrote.
+struct CompactResult {
+  std::string relative_path;  // "arrays/<dataset>.parquet"
+  int64_t rows_kept = 0;
+  int64_t rows_dropped = 0;  // dead rows, and older copies of re-saved ids
+};
+
+class ArrayStore {
+ public:
+  // `env` must outlive the store. Nothing is opened until first use.
+  ArrayStore(Env* env, std::string workspace_root);
+  ~ArrayStore();
+  ArrayStore(const ArrayStore&) = delete;
+  ArrayStore& operator=(const ArrayStore&) = delete;
+
+  // "arrays/<DatasetFileName(dataset)>" (the part folder) and
+  // "arrays/<DatasetFileName(dataset)>.parquet" (the compacted file).
+  static std::string PartFolderFor(std::string_view dataset_name);
+  static std::string CompactedPathFor(std::string_view dataset_name);
+
+  // Writes `rows` (any order; written sorted by prediction_id) to a new part
+  // file of `dataset_name` and returns its relative path. Rows with an empty
+  // dataset_name get `dataset_name`. InvalidArgument for no rows, an empty or
+  // repeated prediction_id, another dataset's row, or a y_proba whose size is
+  // not proba_rows x proba_cols. On error nothing is visible and no temp
+  // file remains.
+  Result<std::string> write_part(std::string_view dataset_name, std::span<const ArrayRow> rows);
+
+  // The rows of `prediction_ids` found in the files `relative_paths`. If an
+  // id occurs in several files (a prediction saved again), the row from the
+  // file latest in `relative_paths` wins. Ids found nowhere are simply
+  // absent. NotFound if a file is missing, Corruption if one is unreadable
+  // or of another format version.
+  Result<std::vector<ArrayRow>> read(const std::vector<std::string>& relative_paths,
+                                     const std::vector<std::string>& prediction_ids);
+  // Every row of the files (deduplicated as in read()); with `keep_ids`,
+  // only those ids (the filter runs before the arrays are decoded).
+  Result<std::vector<ArrayRow>> read_all(const std::vector<std::string>& relative_paths,
+                                         const std::unordered_set<std::string>* keep_ids = nullptr);
+
+  // Writes CompactedPathFor(dataset_name) atomically with the rows of
+  // `input_relative_paths` (which may include the current compacted file)
+  // whose prediction_id is in `live_prediction_ids`, deduplicated as in
+  // read(). Does not delete the inputs: the caller does after its catalog
+  // commit, or sweep() does. On error the previous compacted file is intact.
+  Result<CompactResult> compact(std::string_view dataset_name,
+                                const std::vector<std::string>& input_relative_paths,
+                                const std::unordered_set<std::string>& live_prediction_ids);
+
+  // Ok if the file is an array file of this format version whose every row
+  // decodes; Corruption (naming the file) otherwise; NotFound if missing.
+  Status check_readable(const std::string& relative_path);
+
+  // Every file under arrays/ (parts, compacted files, leftover temps).
+  Result<std::vector<FileInfo>> list_files();
+  // As ArtifactStore::sweep, over arrays/.
+  Result<SweepReport> sweep(const std::unordered_set<std::string>& live_relative_paths,
+                            int64_t grace_micros, DryRun dry_run);
+
+ private:
+  std::string absolute(std::string_view relative_path) const;
+  // Opens the DuckDB connection if needed. Requires mu_.
+  Status ensure_open();
+  // Checks existence and format version of each file (cached). Requires mu_.
+  Status check_files(const std::vector<std::string>& relative_paths);
+  Status check_version(const std::string& relative_path);
+  // Reads with an optional SQL predicate and id filter. Requires mu_.
+  Result<std::vector<ArrayRow>> read_locked(const std::vector<std::string>& relative_paths,
+                                            const std::string& where, const IdFilter& filter);
+  // COPY `select_sql` to a temp file, then publishes it at `relative_path`.
+  Status copy_to_file(const std::string& select_sql, const std::string& relative_path);
+  // Rows in the files of an SQL list literal (from Parquet metadata). Requires mu_.
+  Result<int64_t> count_rows(const std::string& file_list);
+  // Replaces table n4a_live with `ids`. Requires mu_.
+  Status load_live_ids(const std::unordered_set<std::string>& ids);
+
+  Env* env_;
+  std::string root_;
+  std::mutex mu_;
+  std::unique_ptr<db::Connection> con_;
+  RowFeed feed_;
+  // Files whose format version was checked, with the size seen then.
+  std::unordered_map<std::string, uint64_t> checked_;
+};
+
+}  // namespace n4a::objects
