@@ -1,5 +1,8 @@
 #include "objects/artifact_store.h"
 
+#include <atomic>
+#include <exception>
+#include <thread>
 #include <utility>
 
 #include "util/atomic_file.h"
@@ -11,6 +14,7 @@ namespace {
 constexpr char kFolder[] = "artifacts";
 constexpr size_t kMaxFormatLength = 16;
 constexpr size_t kStreamBufferBytes = size_t{1} << 20;
+constexpr size_t kOverlapMinBytes = size_t{8} << 20;
 
 // Removes a temp file when it goes out of scope, unless released.
 class TempFileGuard {
@@ -50,6 +54,16 @@ Status ParseRelativePath(std::string_view rel, std::string* hash, std::string* f
   *format = std::string(name.substr(dot + 1));
   N4A_ASSIGN_OR_RETURN(std::string expected, ArtifactStore::RelativePathFor(*hash, *format));
   if (expected != rel) return Status::InvalidArgument("not an artifact path: " + std::string(rel));
+  return Status::Ok();
+}
+
+// Appends `bytes` to `file` in chunks until done or `cancel` is set.
+Status WriteChunks(WritableFile& file, std::string_view bytes, const std::atomic<bool>& cancel) {
+  while (!bytes.empty() && !cancel.load(std::memory_order_relaxed)) {
+    std::string_view chunk = bytes.substr(0, kStreamBufferBytes);
+    N4A_TRY(file.append(chunk));
+    bytes.remove_prefix(chunk.size());
+  }
   return Status::Ok();
 }
 
@@ -102,6 +116,7 @@ bool ArtifactStore::has_object(const std::string& relative_path, uint64_t size) 
 
 Result<PutResult> ArtifactStore::put(std::string_view bytes, std::string_view format) {
   N4A_TRY(ValidateFormat(format));
+  if (bytes.size() >= kOverlapMinBytes) return put_overlapped(bytes, format);
   PutResult out;
   out.hash = Sha256Hex(bytes);
   out.size_bytes = bytes.size();
@@ -110,6 +125,37 @@ Result<PutResult> ArtifactStore::put(std::string_view bytes, std::string_view fo
   N4A_TRY(CreateDirsDurably(env_, root_, ParentOf(out.relative_path)));
   Status s = WriteFileAtomic(env_, absolute(out.relative_path), bytes);
   if (!s.ok()) return s.WithContext("save artifact " + out.hash + " in " + root_);
+  out.newly_written = true;
+  return out;
+}
+
+Result<PutResult> ArtifactStore::put_overlapped(std::string_view bytes, std::string_view format) {
+  N4A_TRY(CreateDirsDurably(env_, root_, kFolder));
+  std::string temp = TempPathFor(absolute(std::string(kFolder) + "/put"));
+  TempFileGuard guard(env_, temp);
+  N4A_ASSIGN_OR_RETURN(auto file, env_->new_writable_file(temp));
+  std::atomic<bool> cancel{false};
+  Status written;
+  std::thread writer;
+  try {
+    writer = std::thread([&] { written = WriteChunks(*file, bytes, cancel); });
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("cannot start a writer thread: ") + e.what());
+  }
+  PutResult out;
+  out.hash = Sha256Hex(bytes);
+  out.size_bytes = bytes.size();
+  out.relative_path = *RelativePathFor(out.hash, format);  // both parts validated
+  const bool exists = has_object(out.relative_path, out.size_bytes);
+  if (exists) cancel = true;
+  writer.join();
+  if (exists) return out;  // guard drops the temp
+  N4A_TRY(written);
+  N4A_TRY(file->sync());
+  N4A_TRY(file->close());
+  N4A_TRY(CreateDirsDurably(env_, root_, ParentOf(out.relative_path)));
+  N4A_TRY(publish_temp(temp, out.relative_path));
+  guard.release();
   out.newly_written = true;
   return out;
 }

@@ -48,7 +48,8 @@ class ArtifactStore {
   // The absolute (root-prefixed) path of an object; the file may not exist.
   Result<std::string> path_for(std::string_view hash, std::string_view format) const;
 
-  // Stores `bytes` and returns their id. If a file of the right size already
+  // Stores `bytes` and returns their id (objects of 8 MB and more are
+  // written on a second thread while being hashed). If a file of the right size already
   // holds the object, nothing is written (its mtime is refreshed so that GC's
   // grace period protects it until the caller's catalog commit). A file of
   // the wrong size (torn by something outside n4a) is replaced. On error
@@ -88,6 +89,10 @@ class ArtifactStore {
   // If the object exists with `size` bytes, refreshes its mtime and returns
   // true.
   bool has_object(const std::string& relative_path, uint64_t size);
+  // put() of a large object: writes it to a temp file on a second thread
+  // while hashing it, so a new object costs max(hash, write), and a dedup hit
+  // cancels the write and costs about the hash.
+  Result<PutResult> put_overlapped(std::string_view bytes, std::string_view format);
   // Renames a finished, synced temp file to `relative_path`, fsyncing the
   // shard folder and the temp's folder.
   Status publish_temp(const std::string& temp_path, const std::string& relative_path);

@@ -127,6 +127,24 @@ TEST(ArtifactStoreTest, StreamsA64MBObject) {
   EXPECT_EQ(store.list_files()->size(), 1u);  // the second temp was dropped
 }
 
+TEST(ArtifactStoreTest, LargePutWritesWhileHashingAndDedupCancelsTheWrite) {
+  TempDir dir;
+  ArtifactStore store(Env::Default(), dir.str());
+  PatternSource src(20 << 20);
+  std::string bytes(20 << 20, '\0');
+  ASSERT_EQ(*src.read(bytes.size(), bytes.data()), bytes.size());
+  auto a = store.put(bytes, "bin");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_TRUE(a->newly_written);
+  EXPECT_EQ(a->hash, Sha256Hex(bytes));
+  EXPECT_EQ(*store.read_verified(a->hash, "bin"), bytes);
+  auto b = store.put(bytes, "bin");
+  ASSERT_TRUE(b.ok());
+  EXPECT_FALSE(b->newly_written);
+  EXPECT_EQ(b->relative_path, a->relative_path);
+  EXPECT_EQ(store.list_files()->size(), 1u);  // the cancelled temp is gone
+}
+
 TEST(ArtifactStoreTest, StreamedAndInMemoryPutsAgree) {
   TempDir dir;
   ArtifactStore store(Env::Default(), dir.str());
@@ -143,7 +161,7 @@ TEST(ArtifactStoreTest, StreamedAndInMemoryPutsAgree) {
 
 // --- Fault injection: every write path fails cleanly.
 
-enum class PutKind { kBytes, kStream };
+enum class PutKind { kBytes, kLargeBytes, kStream };
 
 struct Fault {
   const char* name;
@@ -164,7 +182,7 @@ TEST_P(ArtifactFaultTest, FailureLeavesNoFinalFileAndNoTemp) {
   TempDir dir;
   FaultInjectionEnv env;
   ArtifactStore store(&env, dir.str());
-  const uint64_t kSize = 3 << 20;
+  const uint64_t kSize = kind == PutKind::kLargeBytes ? (12 << 20) : (3 << 20);
   std::string hash = SourceHash(kSize);
   // The shard exists, so the fault hits the object's own write path.
   ASSERT_TRUE(env.create_dirs(dir.str() + "/artifacts/" + hash.substr(0, 2)).ok());
@@ -190,13 +208,17 @@ TEST_P(ArtifactFaultTest, FailureLeavesNoFinalFileAndNoTemp) {
   EXPECT_EQ(retry->hash, hash);
 }
 
+std::string FaultTestName(const ::testing::TestParamInfo<std::tuple<Fault, PutKind>>& info) {
+  static const char* const kKindNames[] = {"_bytes", "_large_bytes", "_stream"};
+  return std::string(std::get<0>(info.param).name) +
+         kKindNames[static_cast<int>(std::get<1>(info.param))];
+}
+
 INSTANTIATE_TEST_SUITE_P(AllFaults, ArtifactFaultTest,
                          ::testing::Combine(::testing::ValuesIn(kFaults),
-                                            ::testing::Values(PutKind::kBytes, PutKind::kStream)),
-                         [](const auto& p) {
-                           return std::string(std::get<0>(p.param).name) +
-                                  (std::get<1>(p.param) == PutKind::kStream ? "_stream" : "_bytes");
-                         });
+                                            ::testing::Values(PutKind::kBytes, PutKind::kLargeBytes,
+                                                              PutKind::kStream)),
+                         FaultTestName);
 
 TEST(ArtifactStoreTest, FailedFolderCreationOnFullDiskWritesNothing) {
   TempDir dir;
