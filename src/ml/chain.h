@@ -5,8 +5,13 @@
 // fixed at fit), so a chain can run on a block of rows that stays in cache
 // from the first operator to the last: memory traffic is one read of X and
 // one write of the result, instead of one full intermediate matrix per
-// operator. The result equals applying the operators one after the other on
-// the whole matrix. Thread-safe for fitted operators (const calls only).
+// operator. When the model is affine (PLSRegression, Ridge) and the
+// transforms just before it are affine too (Savitzky-Golay, derivatives,
+// Detrend, Crop, scalers, PCA), and X has many rows (>= 4 per feature), those
+// transforms are folded into the model once (X L b instead of (X L) b), which
+// changes results only by floating-point rounding. Otherwise the result equals
+// applying the operators one after the other on the whole matrix.
+// Thread-safe for fitted operators (const calls only).
 #pragma once
 
 #include <span>

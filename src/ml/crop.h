@@ -17,6 +17,7 @@ class Crop final : public Operator {
 
   std::string_view name() const override { return "Crop"; }
   OperatorKind kind() const override { return OperatorKind::kTransform; }
+  bool is_affine() const override { return true; }
   nlohmann::json params() const override { return {{"start", start_}, {"end", end_}}; }
   bool fitted() const override { return n_in_ > 0; }
   std::vector<double> output_wavelengths(const std::vector<double>& input) const override;

@@ -17,6 +17,7 @@ class Derivative final : public Operator {
 
   std::string_view name() const override { return "Derivative"; }
   OperatorKind kind() const override { return OperatorKind::kTransform; }
+  bool is_affine() const override { return true; }
   nlohmann::json params() const override { return {{"order", order_}}; }
   bool fitted() const override { return true; }
   std::vector<NamedArray> fitted_arrays() const override { return {}; }
@@ -41,6 +42,7 @@ class Detrend final : public Operator {
 
   std::string_view name() const override { return "Detrend"; }
   OperatorKind kind() const override { return OperatorKind::kTransform; }
+  bool is_affine() const override { return true; }
   nlohmann::json params() const override { return {{"order", order_}}; }
   bool fitted() const override { return true; }
   std::vector<NamedArray> fitted_arrays() const override { return {}; }

@@ -75,6 +75,13 @@ class Operator {
     return input;
   }
 
+  // True when the fitted transform is affine, transform(X) = X L + c (L and c
+  // fixed), so that apply_chain() may fold it into a following affine model.
+  virtual bool is_affine() const { return false; }
+  // Models only: when predict(X) = X B + c, sets B (p x q) and c (1 x q) and
+  // returns true (fitted models; false otherwise).
+  virtual bool affine_model(Matrix& /*b*/, Matrix& /*c*/) const { return false; }
+
   // The fitted state as named arrays (empty when unfitted or stateless).
   virtual std::vector<NamedArray> fitted_arrays() const = 0;
   // Restores the state saved by fitted_arrays() (of an operator with the same

@@ -17,6 +17,7 @@ class Pca final : public Operator {
 
   std::string_view name() const override { return "PCA"; }
   OperatorKind kind() const override { return OperatorKind::kTransform; }
+  bool is_affine() const override { return true; }
   nlohmann::json params() const override { return {{"n_components", n_components_}}; }
   bool fitted() const override { return mean_.size() > 0; }
   // Outputs are scores, not wavelengths: all NaN.

@@ -86,3 +86,15 @@ Status PlsRegression::restore(std::vector<NamedArray> arrays) {
 }
 
 }  // namespace n4a::ml
+
+namespace n4a::ml {
+
+bool PlsRegression::affine_model(Matrix& b, Matrix& c) const {
+  if (!fitted()) return false;
+  b = model_.coef;
+  b.array().colwise() /= model_.x_std.transpose().array();
+  c = model_.y_mean - (model_.x_mean.array() / model_.x_std.array()).matrix() * model_.coef;
+  return true;
+}
+
+}  // namespace n4a::ml

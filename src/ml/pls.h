@@ -21,6 +21,7 @@ class PlsRegression final : public Operator {
   std::string_view name() const override { return "PLSRegression"; }
   OperatorKind kind() const override { return OperatorKind::kModel; }
   nlohmann::json params() const override;
+  bool affine_model(Matrix& b, Matrix& c) const override;
   bool fitted() const override { return model_.coef.size() > 0; }
   std::vector<NamedArray> fitted_arrays() const override;
   Status restore(std::vector<NamedArray> arrays) override;

@@ -69,3 +69,14 @@ Status Ridge::restore(std::vector<NamedArray> arrays) {
 }
 
 }  // namespace n4a::ml
+
+namespace n4a::ml {
+
+bool Ridge::affine_model(Matrix& b, Matrix& c) const {
+  if (!fitted()) return false;
+  b = coef_;
+  c = intercept_;
+  return true;
+}
+
+}  // namespace n4a::ml

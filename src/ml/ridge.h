@@ -19,6 +19,7 @@ class Ridge final : public Operator {
   std::string_view name() const override { return "Ridge"; }
   OperatorKind kind() const override { return OperatorKind::kModel; }
   nlohmann::json params() const override { return {{"alpha", alpha_}}; }
+  bool affine_model(Matrix& b, Matrix& c) const override;
   bool fitted() const override { return coef_.size() > 0; }
   std::vector<NamedArray> fitted_arrays() const override;
   Status restore(std::vector<NamedArray> arrays) override;

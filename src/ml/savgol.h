@@ -25,6 +25,7 @@ class SavitzkyGolay final : public Operator {
 
   std::string_view name() const override { return "SavitzkyGolay"; }
   OperatorKind kind() const override { return OperatorKind::kTransform; }
+  bool is_affine() const override { return true; }
   nlohmann::json params() const override;
   bool fitted() const override { return true; }
   std::vector<NamedArray> fitted_arrays() const override { return {}; }

@@ -17,6 +17,7 @@ class MinMaxScaler final : public Operator {
 
   std::string_view name() const override { return "MinMaxScaler"; }
   OperatorKind kind() const override { return OperatorKind::kTransform; }
+  bool is_affine() const override { return true; }
   nlohmann::json params() const override;
   bool fitted() const override { return scale_.size() > 0; }
   std::vector<NamedArray> fitted_arrays() const override;
@@ -42,6 +43,7 @@ class StandardScaler final : public Operator {
 
   std::string_view name() const override { return "StandardScaler"; }
   OperatorKind kind() const override { return OperatorKind::kTransform; }
+  bool is_affine() const override { return true; }
   nlohmann::json params() const override;
   bool fitted() const override { return mean_.size() > 0; }
   std::vector<NamedArray> fitted_arrays() const override;

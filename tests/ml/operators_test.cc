@@ -180,3 +180,37 @@ TEST(OperatorTest, ConcurrentPredictIsSafe) {
 
 }  // namespace
 }  // namespace n4a::ml
+
+#include "ml/chain.h"
+
+namespace n4a::ml {
+namespace {
+
+TEST(ChainTest, BlockwiseAndFoldedMatchSequential) {
+  const Matrix x = spectra(600, 80, 9);
+  const Matrix y = x.col(20) - 2 * x.col(60);
+  auto snv = make("SNV");
+  auto sg = make("SavitzkyGolay", {{"window_length", 11}, {"polyorder", 2}, {"deriv", 1}});
+  auto scaler = make("StandardScaler");
+  auto pls = make("PLSRegression", {{"n_components", 6}, {"scale", true}});
+  Matrix z = *snv->transform(x);
+  z = *sg->transform(z);
+  ASSERT_TRUE(scaler->fit(z, Matrix()).ok());
+  z = *scaler->transform(z);
+  ASSERT_TRUE(pls->fit(z, y).ok());
+  const Matrix expected = *pls->predict(z);
+  const Operator* steps[] = {snv.get(), sg.get(), scaler.get()};
+  auto folded = apply_chain(steps, pls.get(), x, 64);  // 600 rows >= 4 * 80: folds
+  ASSERT_TRUE(folded.ok()) << folded.status().ToString();
+  const double scale = expected.cwiseAbs().maxCoeff();
+  EXPECT_LT((*folded - expected).cwiseAbs().maxCoeff() / scale, 1e-10);
+  auto small = apply_chain(steps, pls.get(), x.topRows(50), 7);  // no folding
+  ASSERT_TRUE(small.ok());
+  EXPECT_LT((*small - expected.topRows(50)).cwiseAbs().maxCoeff() / scale, 1e-13);
+  auto transformed = apply_chain(steps, nullptr, x, 64);
+  ASSERT_TRUE(transformed.ok());
+  EXPECT_LT((*transformed - z).cwiseAbs().maxCoeff(), 1e-12);
+}
+
+}  // namespace
+}  // namespace n4a::ml

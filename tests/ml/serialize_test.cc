@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+
 #include "ml/binary_format.h"
 #include "ml/crc32c.h"
 #include "ml/registry.h"
@@ -146,6 +149,24 @@ TEST(BinaryFormatTest, UnfittedOperatorRoundTrips) {
   auto back = deserialize_operator((*op)->serialize());
   ASSERT_TRUE(back.ok());
   EXPECT_FALSE((*back)->fitted());
+}
+
+}  // namespace
+}  // namespace n4a::ml
+
+namespace n4a::ml {
+namespace {
+
+// Writes the fuzzer's seed corpus when N4A_FUZZ_CORPUS_DIR is set
+// (fuzz/make_operator_corpus.sh); otherwise skipped.
+TEST(FuzzCorpus, WriteSeeds) {
+  const char* dir = std::getenv("N4A_FUZZ_CORPUS_DIR");
+  if (dir == nullptr) GTEST_SKIP() << "N4A_FUZZ_CORPUS_DIR not set";
+  for (const Spec& spec : kSpecs) {
+    const std::string bytes = fitted(spec)->serialize();
+    std::ofstream out(std::string(dir) + "/seed_" + spec.name, std::ios::binary);
+    out << '\x01' << bytes.substr(0, bytes.size() - 4);
+  }
 }
 
 }  // namespace
