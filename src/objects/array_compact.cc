@@ -38,17 +38,27 @@ Result<CompactResult> ArrayStore::compact(
                        ") AS file_rank FROM " + ReadParquetSql(list) +
                        " WHERE prediction_id IN (SELECT id FROM n4a_live) GROUP BY prediction_id"));
   }
-  std::string select =
-      files.empty()
-          ? "SELECT * FROM " + std::string(kFeedFunction) + "()"  // empty feed: no rows
-          : "SELECT " + std::string(kArrayColumns) + " FROM " + ReadParquetSql(list) +
-                " AS p SEMI JOIN n4a_keep AS k ON p.prediction_id = k.prediction_id AND " + rank +
-                " = k.file_rank ORDER BY prediction_id";
-  Status s = copy_to_file(select, out.relative_path);
+  std::vector<ArrayRow> rows;
+  if (!files.empty()) {
+    // Rows go through memory so that the feed sets the row-group size
+    // (DuckDB would keep read_parquet's 2048-row chunks as row groups).
+    Status read =
+        QueryRows(con_->raw(),
+                  "SELECT " + std::string(kArrayColumns) + ", CAST(0 AS BIGINT) FROM " +
+                      ReadParquetSql(list) +
+                      " AS p SEMI JOIN n4a_keep AS k ON p.prediction_id = k.prediction_id AND " +
+                      rank + " = k.file_rank ORDER BY prediction_id",
+                  nullptr, [&](ArrayRow&& r, size_t) { rows.push_back(std::move(r)); });
+    if (!read.ok()) return Status::Corruption("compact: read " + list + ": " + read.message());
+  }
   (void)con_->exec("DROP TABLE IF EXISTS n4a_keep; DROP TABLE IF EXISTS n4a_live");
+  FeedGuard feed_guard(&feed_);
+  for (const ArrayRow& r : rows) feed_.rows.push_back(&r);
+  feed_.dataset_name = std::string(dataset_name);
+  Status s = copy_feed_to_file(out.relative_path);
   if (!s.ok())
     return s.WithContext("compact arrays of dataset '" + std::string(dataset_name) + "'");
-  N4A_ASSIGN_OR_RETURN(out.rows_kept, count_rows(SqlStringList({absolute(out.relative_path)})));
+  out.rows_kept = static_cast<int64_t>(rows.size());
   out.rows_dropped = total - out.rows_kept;
   return out;
 }

@@ -173,7 +173,8 @@ void FeedFunction(duckdb_function_info info, duckdb_data_chunk out) {
   try {
     auto* feed = static_cast<RowFeed*>(duckdb_function_get_extra_info(info));
     auto* cursor = static_cast<size_t*>(duckdb_function_get_init_data(info));
-    idx_t n = std::min<idx_t>(duckdb_vector_size(), feed->rows.size() - *cursor);
+    idx_t n = std::min<idx_t>(std::min<idx_t>(duckdb_vector_size(), feed->chunk_rows),
+                              feed->rows.size() - *cursor);
     FillChunk(out, *feed, feed->rows.data() + *cursor, n);
     *cursor += n;
   } catch (const std::exception& e) {

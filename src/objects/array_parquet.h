@@ -27,6 +27,25 @@ extern const char kFeedFunction[];
 struct RowFeed {
   std::vector<const ArrayRow*> rows;
   std::string dataset_name;  // written for rows whose dataset_name is empty
+  // Rows per output chunk. DuckDB's Parquet writer never splits a chunk, so
+  // this bounds the row-group size from below.
+  size_t chunk_rows = 2048;
+};
+
+// Empties the feed when the write is over, so no dangling row pointers stay.
+class FeedGuard {
+ public:
+  explicit FeedGuard(RowFeed* feed) : feed_(feed) {}
+  ~FeedGuard() {
+    feed_->chunk_rows = 2048;
+    feed_->rows.clear();
+    feed_->dataset_name.clear();
+  }
+  FeedGuard(const FeedGuard&) = delete;
+  FeedGuard& operator=(const FeedGuard&) = delete;
+
+ private:
+  RowFeed* feed_;
 };
 
 // Registers kFeedFunction on `con`, reading from `feed` (which must outlive

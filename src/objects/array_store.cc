@@ -28,21 +28,6 @@ class FileGuard {
   std::string path_;
 };
 
-// Empties the feed when the write is over, so no dangling row pointers stay.
-class FeedGuard {
- public:
-  explicit FeedGuard(RowFeed* feed) : feed_(feed) {}
-  ~FeedGuard() {
-    feed_->rows.clear();
-    feed_->dataset_name.clear();
-  }
-  FeedGuard(const FeedGuard&) = delete;
-  FeedGuard& operator=(const FeedGuard&) = delete;
-
- private:
-  RowFeed* feed_;
-};
-
 Status ValidateRow(const ArrayRow& r, std::string_view dataset_name) {
   if (r.prediction_id.empty()) return Status::InvalidArgument("array row without prediction_id");
   if (!r.dataset_name.empty() && r.dataset_name != dataset_name) {
@@ -82,6 +67,12 @@ Result<std::vector<const ArrayRow*>> SortedRows(std::string_view dataset_name,
   return out;
 }
 
+size_t ArrayBytes(const ArrayRow& r) {
+  const auto& a = r.arrays;
+  return 8 * (a.y_true.size() + a.y_pred.size() + a.y_proba.size() + a.sample_indices.size() +
+              a.weights.size());
+}
+
 // Collects rows, keeping per id the one from the latest file.
 class Deduplicator {
  public:
@@ -109,6 +100,11 @@ class Deduplicator {
 };
 
 }  // namespace
+
+size_t RowGroupRowsFor(size_t bytes_per_row) {
+  return std::clamp<size_t>(kArraysRowGroupTargetBytes / std::max<size_t>(bytes_per_row, 1), 16,
+                            2048);
+}
 
 ArrayStore::ArrayStore(Env* env, std::string workspace_root)
     : env_(env), root_(std::move(workspace_root)) {}
@@ -146,19 +142,23 @@ Result<std::string> ArrayStore::write_part(std::string_view dataset_name,
   FeedGuard feed_guard(&feed_);
   feed_.rows = std::move(sorted);
   feed_.dataset_name = std::string(dataset_name);
-  Status s = copy_to_file("SELECT * FROM " + std::string(kFeedFunction) + "()", rel);
+  Status s = copy_feed_to_file(rel);
   if (!s.ok()) return s.WithContext("write arrays of dataset '" + std::string(dataset_name) + "'");
   return rel;
 }
 
-Status ArrayStore::copy_to_file(const std::string& select_sql, const std::string& relative_path) {
+Status ArrayStore::copy_feed_to_file(const std::string& relative_path) {
+  size_t bytes = 0;
+  for (const ArrayRow* r : feed_.rows) bytes += ArrayBytes(*r);
+  const size_t group_rows = RowGroupRowsFor(bytes / std::max<size_t>(feed_.rows.size(), 1));
+  feed_.chunk_rows = group_rows;
   const std::string final_path = absolute(relative_path);
   const std::string temp = TempPathFor(final_path);
   FileGuard guard(env_, temp);
-  N4A_TRY(con_->exec("COPY (" + select_sql + ") TO " + db::QuoteLiteral(temp) +
-                     " (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE " +
-                     std::to_string(kArraysRowGroupRows) + ", KV_METADATA {" +
-                     kArraysFormatVersionKey + ": '" + kArraysFormatVersion + "'})"));
+  N4A_TRY(con_->exec(
+      "COPY (SELECT * FROM " + std::string(kFeedFunction) + "()) TO " + db::QuoteLiteral(temp) +
+      " (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE " + std::to_string(group_rows) +
+      ", KV_METADATA {" + kArraysFormatVersionKey + ": '" + kArraysFormatVersion + "'})"));
   N4A_TRY(env_->sync_file(temp));
   N4A_TRY(env_->rename_file(temp, final_path));
   guard.release();

@@ -40,9 +40,13 @@ namespace n4a::objects {
 // Parquet key-value metadata under kArraysFormatVersionKey.
 inline constexpr char kArraysFormatVersion[] = "1";
 inline constexpr char kArraysFormatVersionKey[] = "n4a_arrays_format_version";
-// Rows per Parquet row group: small enough that a point read decodes little
-// (see bench/objects_bench.cc), large enough to compress well.
-inline constexpr int kArraysRowGroupRows = 1024;
+// Array bytes per Parquet row group: a point read decodes one row group, so
+// groups are kept small (see bench/objects_bench.cc); the rows per group
+// follow from the batch's mean row size, within [16, 2048] rows.
+inline constexpr size_t kArraysRowGroupTargetBytes = size_t{2} << 20;
+
+// Rows per row group for rows averaging `bytes_per_row` bytes of arrays.
+size_t RowGroupRowsFor(size_t bytes_per_row);
 
 // What compact() wrote.
 struct CompactResult {
@@ -113,8 +117,9 @@ class ArrayStore {
   // Reads with an optional SQL predicate and id filter. Requires mu_.
   Result<std::vector<ArrayRow>> read_locked(const std::vector<std::string>& relative_paths,
                                             const std::string& where, const IdFilter& filter);
-  // COPY `select_sql` to a temp file, then publishes it at `relative_path`.
-  Status copy_to_file(const std::string& select_sql, const std::string& relative_path);
+  // COPY the rows of feed_ to a temp file, then publishes it at
+  // `relative_path`. Requires mu_.
+  Status copy_feed_to_file(const std::string& relative_path);
   // Rows in the files of an SQL list literal (from Parquet metadata). Requires mu_.
   Result<int64_t> count_rows(const std::string& file_list);
   // Replaces table n4a_live with `ids`. Requires mu_.
