@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 
+#include "ml/pls_kernel.h"
+
 namespace n4a::ml {
 namespace {
 
@@ -13,10 +15,10 @@ constexpr double kEps = std::numeric_limits<double>::epsilon();
 constexpr int kMaxIter = 500;
 constexpr double kTol = 1e-6;
 
-// Centers in place and, with scaling, divides by the ddof=1 std (0 -> 1).
-void center_scale(Matrix& m, RowVector& mean, RowVector& sd, PlsScale scale) {
-  mean = m.colwise().mean();
-  m.rowwise() -= mean;
+// m = x - mean(x) and, with scaling, divided by the ddof=1 std (0 -> 1).
+void center_scale(const Matrix& x, Matrix& m, RowVector& mean, RowVector& sd, PlsScale scale) {
+  mean = x.colwise().mean();
+  m.noalias() = x.rowwise() - mean;
   sd = RowVector::Ones(m.cols());
   if (scale == PlsScale::kNo) return;
   const double dof = static_cast<double>(m.rows() - 1);
@@ -58,8 +60,8 @@ class Pls1 {
  public:
   Pls1(const Matrix& x0, const Vector& y0, int k, PlsModel& m)
       : x0_(x0), n_(x0.rows()), p_(x0.cols()), yk_(y0), m_(m) {
-    t_ = Matrix::Zero(n_, k);
-    u_ = Matrix::Zero(p_, k);
+    t_ = Eigen::MatrixXd::Zero(n_, k);
+    u_ = Eigen::MatrixXd::Zero(p_, k);
     q_ = Vector::Zero(k);
     g0_ = x0.transpose() * y0;
   }
@@ -86,20 +88,21 @@ class Pls1 {
   }
 
  private:
-  // t = X0 w - T (P^T w) and u = X0^T t, in one pass over row blocks of X0
-  // that stay in cache between the two products.
+  // t = X0 w - T (P^T w) and u = X0^T t, in one pass over X0 (each row is
+  // read from memory once). The pass direction alternates between
+  // components, so the rows read last are still in cache when the next
+  // component starts.
   void score_and_cross(const Vector& w, Eigen::Index a) {
     const Vector c = m_.x_loadings.leftCols(a).transpose() * w;
+    Vector corr;
+    if (a > 0) corr.noalias() = t_.leftCols(a) * c;
     const Eigen::Index block = std::max<Eigen::Index>(8, 16384 / std::max<Eigen::Index>(p_, 1));
-    auto t = t_.col(a);
-    auto u = u_.col(a);
-    for (Eigen::Index i0 = 0; i0 < n_; i0 += block) {
+    const Eigen::Index n_blocks = (n_ + block - 1) / block;
+    for (Eigen::Index k = 0; k < n_blocks; ++k) {
+      const Eigen::Index i0 = (a % 2 == 0 ? k : n_blocks - 1 - k) * block;
       const Eigen::Index b = std::min(block, n_ - i0);
-      const auto xb = x0_.middleRows(i0, b);
-      auto tb = t.segment(i0, b);
-      tb.noalias() = xb * w;
-      if (a > 0) tb.noalias() -= t_.block(i0, 0, b, a) * c;
-      u.noalias() += xb.transpose() * tb;
+      pls_score_and_cross(x0_.data() + i0 * p_, b, p_, w.data(), a > 0 ? corr.data() + i0 : nullptr,
+                          t_.col(a).data() + i0, u_.col(a).data());
     }
   }
 
@@ -107,10 +110,10 @@ class Pls1 {
   Eigen::Index n_, p_;
   Vector yk_;
   PlsModel& m_;
-  Matrix t_;   // n x k scores
-  Matrix u_;   // p x k, X0^T t
-  Vector q_;   // y loadings
-  Vector g0_;  // X0^T y0
+  Eigen::MatrixXd t_;  // n x k scores (column-major: columns contiguous)
+  Eigen::MatrixXd u_;  // p x k, X0^T t
+  Vector q_;           // y loadings
+  Vector g0_;          // X0^T y0
 };
 
 // sklearn's power method for one component; false if Y's residual is constant.
@@ -166,10 +169,9 @@ Result<PlsModel> fit_pls(const Matrix& x, const Matrix& y, int n_components, Pls
     return Status::InvalidArgument("PLS: needs at least 2 samples and one target per sample");
   }
   PlsModel m;
-  Matrix x0 = x;
-  Matrix y0 = y;
-  center_scale(x0, m.x_mean, m.x_std, scale);
-  center_scale(y0, m.y_mean, m.y_std, scale);
+  Matrix x0, y0;
+  center_scale(x, x0, m.x_mean, m.x_std, scale);
+  center_scale(y, y0, m.y_mean, m.y_std, scale);
   m.x_weights = Matrix::Zero(x.cols(), n_components);
   m.x_loadings = Matrix::Zero(x.cols(), n_components);
   m.y_loadings = Matrix::Zero(y.cols(), n_components);
