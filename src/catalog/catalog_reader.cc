@@ -59,6 +59,20 @@ std::string LimitOffset(std::vector<db::Value>& params, int64_t limit, int64_t o
          std::to_string(params.size());
 }
 
+// The value of metric `name` of a prediction row. A row's val/test/train
+// score column holds its own `metric` on its own partition, which equals the
+// entry in `scores`: reading the column skips parsing JSON for most rows.
+std::string ScoreOf(const std::string& name, std::vector<db::Value>& params) {
+  params.emplace_back(name);
+  std::string m = "$" + std::to_string(params.size());
+  params.emplace_back("$." + name);
+  std::string path = "$" + std::to_string(params.size());
+  return "(CASE WHEN metric = " + m + " AND partition = 'val' THEN val_score WHEN metric = " + m +
+         " AND partition = 'test' THEN test_score WHEN metric = " + m +
+         " AND partition = 'train' THEN train_score ELSE TRY_CAST(json_extract_string(scores, " +
+         path + ") AS DOUBLE) END)";
+}
+
 bool IsIdentifier(const std::string& s) {
   static const std::regex kIdent("[A-Za-z_][A-Za-z0-9_]*");
   return std::regex_match(s, kIdent);
@@ -272,8 +286,7 @@ Result<Table> TopPredictions(db::Connection& con, const TopQuery& q) {
   }
   std::vector<db::Value> params;
   bool column = q.metric == "val_score" || q.metric == "test_score" || q.metric == "train_score";
-  std::string score = column ? q.metric : "TRY_CAST(json_extract_string(scores, $1) AS DOUBLE)";
-  if (!column) params.emplace_back("$." + q.metric);
+  std::string score = column ? q.metric : ScoreOf(q.metric, params);
   std::string where = " WHERE " + score + " IS NOT NULL";
   Filter(where, params, "partition", q.partition);
   Filter(where, params, "dataset_name", q.dataset_name);
@@ -289,21 +302,24 @@ Result<Table> TopPredictions(db::Connection& con, const TopQuery& q) {
   } else {
     key = (HigherIsBetter(q.metric) ? "-" : "") + score;
   }
-  std::string ranked =
-      "SELECT *, " + score + " AS score, " + key + " AS sort_key FROM predictions" + where;
+  // Rank on narrow rows first, then fetch the few winners' details.
+  std::string group = q.group_by.empty() ? "" : ", " + q.group_by;
+  std::string ranked = "SELECT prediction_id" + group + ", " + score + " AS score, " + key +
+                       " AS sort_key FROM predictions" + where;
   if (!q.group_by.empty()) {
     ranked = "SELECT * FROM (" + ranked + ") QUALIFY row_number() OVER (PARTITION BY " +
              q.group_by + " ORDER BY sort_key, prediction_id) = 1";
   }
   params.emplace_back(q.n);
   std::string sql =
-      "WITH top AS (SELECT * FROM (" + ranked + ") ORDER BY sort_key, prediction_id LIMIT $" +
-      std::to_string(params.size()) +
+      "WITH top AS (SELECT prediction_id, score, sort_key FROM (" + ranked +
+      ") ORDER BY sort_key, prediction_id LIMIT $" + std::to_string(params.size()) +
       ") SELECT row_number() OVER (ORDER BY top.sort_key, top.prediction_id) AS rank, top.score, "
-      "top.prediction_id, p.name AS pipeline_name, top.model_class, top.preprocessings, "
-      "top.dataset_name, top.fold_id, top.partition, top.metric, top.val_score, top.test_score, "
-      "top.train_score, top.n_samples, top.pipeline_id, top.chain_id "
-      "FROM top LEFT JOIN pipelines p USING (pipeline_id) ORDER BY rank";
+      "x.prediction_id, p.name AS pipeline_name, x.model_class, x.preprocessings, "
+      "x.dataset_name, x.fold_id, x.partition, x.metric, x.val_score, x.test_score, "
+      "x.train_score, x.n_samples, x.pipeline_id, x.chain_id FROM top "
+      "JOIN predictions x ON x.prediction_id = top.prediction_id "
+      "LEFT JOIN pipelines p ON p.pipeline_id = x.pipeline_id ORDER BY rank";
   return con.query(sql, params);
 }
 

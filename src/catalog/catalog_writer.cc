@@ -187,19 +187,34 @@ Status UpsertPredictions(db::Connection& con, const std::vector<PredictionRecord
   if (rows.empty()) return Status::Ok();
   N4A_TRY(con.exec(
       "CREATE OR REPLACE TEMP TABLE prediction_stage AS SELECT * FROM predictions LIMIT 0"));
-  std::unordered_set<std::string> keys;
-  bool duplicates = false;
-  for (const PredictionRecord& p : rows)
-    duplicates = duplicates || !keys.insert(NaturalKey(p)).second;
-  if (duplicates) {
-    N4A_TRY(AppendAll(con, "prediction_stage", LastPerKey(rows), AppendPrediction));
-  } else {
-    N4A_TRY(AppendAll(con, "prediction_stage", rows, AppendPrediction));
-  }
+  N4A_TRY(AppendAll(con, "prediction_stage", rows, AppendPrediction));
   N4A_TRY(con.exec(std::string("DELETE FROM predictions p USING prediction_stage s WHERE ") +
                    kNaturalKeyMatch));
   N4A_TRY(con.exec("INSERT INTO predictions SELECT * FROM prediction_stage"));
   return con.exec("DROP TABLE prediction_stage");
+}
+
+// Rows of fresh pipelines are appended directly; the rest are upserted.
+Status SavePredictions(db::Connection& con, const PendingWrites& w) {
+  if (w.predictions.empty()) return Status::Ok();
+  std::unordered_set<std::string> keys;
+  keys.reserve(w.predictions.size());
+  bool duplicates = false;
+  bool all_fresh = true;
+  for (const PredictionRecord& p : w.predictions) {
+    duplicates = duplicates || !keys.insert(NaturalKey(p)).second;
+    all_fresh = all_fresh && w.fresh_pipelines.count(p.pipeline_id) != 0;
+  }
+  std::vector<PredictionRecord> deduplicated;
+  if (duplicates) deduplicated = LastPerKey(w.predictions);
+  const std::vector<PredictionRecord>& unique = duplicates ? deduplicated : w.predictions;
+  if (all_fresh) return AppendAll(con, "predictions", unique, AppendPrediction);
+  std::vector<PredictionRecord> fresh, upsert;
+  for (const PredictionRecord& p : unique) {
+    (w.fresh_pipelines.count(p.pipeline_id) != 0 ? fresh : upsert).push_back(p);
+  }
+  N4A_TRY(AppendAll(con, "predictions", fresh, AppendPrediction));
+  return UpsertPredictions(con, upsert);
 }
 
 Status ApplyStatements(db::Connection& con, const std::vector<Statement>& statements) {
@@ -215,7 +230,7 @@ Status ApplyInTransaction(db::Connection& con, const PendingWrites& w) {
   N4A_TRY(AppendAll(con, "runs", w.runs, AppendRun));
   N4A_TRY(AppendAll(con, "pipelines", w.pipelines, AppendPipeline));
   N4A_TRY(AppendAll(con, "chains", w.chains, AppendChain));
-  N4A_TRY(UpsertPredictions(con, w.predictions));
+  N4A_TRY(SavePredictions(con, w));
   N4A_TRY(AppendAll(con, "logs", w.logs, AppendLog));
   return ApplyStatements(con, w.statements);
 }

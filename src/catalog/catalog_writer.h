@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "n4a/records.h"
@@ -27,6 +28,10 @@ struct PendingWrites {
   std::vector<PipelineRecord> pipelines;
   std::vector<ChainRecord> chains;
   std::vector<PredictionRecord> predictions;  // upserted on the natural key
+  // Pipelines known to have no prediction in the catalog yet (made by this
+  // process and never flushed with predictions): their rows cannot replace
+  // anything, so they skip the upsert's staging and join.
+  std::unordered_set<std::string> fresh_pipelines;
   std::vector<LogRecord> logs;
   std::vector<Statement> statements;
 

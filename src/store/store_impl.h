@@ -33,7 +33,11 @@ class WorkspaceStore::Impl {
     if (pending_.empty()) return Status::Ok();
     N4A_TRY(
         window_.write([&](db::Connection& con) { return catalog::ApplyWrites(con, pending_); }));
+    // Pipelines whose predictions are now in the catalog are no longer fresh.
+    std::unordered_set<std::string> fresh = std::move(pending_.fresh_pipelines);
+    for (const PredictionRecord& p : pending_.predictions) fresh.erase(p.pipeline_id);
     pending_.clear();
+    pending_.fresh_pipelines = std::move(fresh);
     last_flush_micros_ = now();
     return Status::Ok();
   }

@@ -122,6 +122,7 @@ Result<std::string> WorkspaceStore::begin_pipeline(const std::string& run_id,
   p.status = "running";
   p.created_at = impl_->now();
   impl_->known_pipelines_.insert(p.pipeline_id);
+  impl_->pending_.fresh_pipelines.insert(p.pipeline_id);
   impl_->pending_.pipelines.push_back(p);
   N4A_TRY(impl_->maybe_flush_locked());
   return p.pipeline_id;
