@@ -67,6 +67,13 @@ Result<std::vector<const ArrayRow*>> SortedRows(std::string_view dataset_name,
   return out;
 }
 
+// "prediction_id BETWEEN min AND max": DuckDB prunes row groups by min/max
+// statistics for a range, not for an IN list.
+std::string IdRangeSql(const std::vector<std::string>& ids) {
+  auto [lo, hi] = std::minmax_element(ids.begin(), ids.end());
+  return "prediction_id BETWEEN " + db::QuoteLiteral(*lo) + " AND " + db::QuoteLiteral(*hi);
+}
+
 size_t ArrayBytes(const ArrayRow& r) {
   const auto& a = r.arrays;
   return 8 * (a.y_true.size() + a.y_pred.size() + a.y_proba.size() + a.sample_indices.size() +
@@ -169,9 +176,10 @@ Status ArrayStore::copy_feed_to_file(const std::string& relative_path) {
 Result<std::vector<ArrayRow>> ArrayStore::read(const std::vector<std::string>& relative_paths,
                                                const std::vector<std::string>& prediction_ids) {
   if (prediction_ids.empty() || relative_paths.empty()) return std::vector<ArrayRow>{};
-  std::string where = prediction_ids.size() == 1
-                          ? "prediction_id = " + db::QuoteLiteral(prediction_ids[0])
-                          : "prediction_id IN " + SqlInList(prediction_ids);
+  std::string where =
+      prediction_ids.size() == 1
+          ? "prediction_id = " + db::QuoteLiteral(prediction_ids[0])
+          : IdRangeSql(prediction_ids) + " AND prediction_id IN " + SqlInList(prediction_ids);
   std::lock_guard<std::mutex> lock(mu_);
   return read_locked(relative_paths, where, nullptr);
 }
