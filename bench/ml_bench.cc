@@ -5,12 +5,13 @@
 //   n4a_ml_bench --export_pls=DIR             writes the 5,000 x 1,000 PLS
 //       data set (x.bin, y.bin: little-endian doubles, row-major), n4a's
 //       predictions on it (pred.bin) and n4a's best-of-3 fit time
-//       (n4a_fit.json), for the sklearn comparison in ml_e2e.sh.
+//       and CPU time (n4a_fit.json), for the sklearn comparison in ml_e2e.sh.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -172,13 +173,15 @@ bool write_doubles(const std::string& path, const Matrix& m) {
 
 int export_pls(const std::string& dir) {
   const Data& d = pls_data();
-  double best = 1e300;
+  double best = 1e300, best_cpu = 1e300;
   std::unique_ptr<Operator> pls;
-  for (int r = 0; r < 3; ++r) {
+  for (int r = 0; r < 5; ++r) {
     const auto t0 = std::chrono::steady_clock::now();
+    const std::clock_t c0 = std::clock();
     pls = fitted_pls(d.x, d.y);
     const std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
     best = std::min(best, dt.count());
+    best_cpu = std::min(best_cpu, static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
   }
   auto pred = pls->predict(d.x);
   if (!pred.ok() || !write_doubles(dir + "/x.bin", d.x) || !write_doubles(dir + "/y.bin", d.y) ||
@@ -188,7 +191,8 @@ int export_pls(const std::string& dir) {
   }
   std::ofstream(dir + "/n4a_fit.json")
       << "{\"rows\": " << kPlsRows << ", \"cols\": " << kFeatures
-      << ", \"n_components\": " << kComponents << ", \"fit_seconds\": " << best << "}\n";
+      << ", \"n_components\": " << kComponents << ", \"fit_seconds\": " << best
+      << ", \"fit_cpu_seconds\": " << best_cpu << "}\n";
   return 0;
 }
 
