@@ -1,0 +1,152 @@
+// `n4a run CONFIG`: fits, cross-validates and records every variant of a
+// pipeline config, then prints the leaderboard (docs/pipeline-config.md).
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+
+#include "cli/context.h"
+#include "pipeline/interrupt.h"
+#include "pipeline/report.h"
+#include "pipeline/runner.h"
+
+namespace n4a::cli {
+namespace {
+
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
+
+struct RunArgs {
+  std::string config;
+  int jobs = 0;
+  std::string name;
+  std::string resume;
+  bool no_record = false;
+  bool quiet = false;
+  std::string format = "table";
+  size_t top = 10;
+};
+
+// Redraws one line on stderr, at most ten times a second.
+class ProgressBar {
+ public:
+  void update(const pipeline::Progress& p) {
+    std::lock_guard lock(mu_);
+    if (p.done < p.total && p.elapsed_seconds - last_ < 0.1) return;
+    last_ = p.elapsed_seconds;
+    std::cerr << "\r" << pipeline::progress_line(p, 100) << "\033[K" << std::flush;
+    drawn_ = true;
+  }
+  void clear() {
+    if (drawn_) std::cerr << "\r\033[K" << std::flush;
+  }
+
+ private:
+  std::mutex mu_;
+  double last_ = -1;
+  bool drawn_ = false;
+};
+
+void print_text(const pipeline::RunReport& r, const RunArgs& a) {
+  const size_t ranked = r.ranked().size();
+  if (!a.quiet) {
+    std::cout << fmt::format("Run {}\"{}\" on {}: {} of {} pipelines completed{} in {:.1f} s\n\n",
+                             r.run_id.empty() ? "" : r.run_id + " ", r.run_name, r.dataset_name,
+                             ranked, r.variants.size(),
+                             r.status == pipeline::RunStatus::kInterrupted ? " (interrupted)" : "",
+                             static_cast<double>(r.wall_ms) / 1000.0);
+  }
+  PrintTable(std::cout, pipeline::leaderboard_table(r, a.top), Format::kTable);
+  if (a.quiet) return;
+  if (a.top != 0 && ranked > a.top) {
+    std::cout << fmt::format(
+        "({} more{})\n", ranked - a.top,
+        r.run_id.empty() ? ": --top 0 shows all" : ": n4a chains --run " + r.run_id + " --top 0");
+  }
+  auto failures = r.failures();
+  if (!failures.empty()) {
+    std::cout << fmt::format("\nFailures ({}):\n", failures.size());
+    for (const auto* f : failures) std::cout << "  " << f->name << ": " << f->error << "\n";
+  }
+  if (r.status == pipeline::RunStatus::kInterrupted) {
+    std::cout << "\nInterrupted. Finish it with: n4a run --resume " << r.run_id << "\n";
+  }
+  if (r.workspace.empty()) {
+    std::cout << "\nNothing recorded (--no-record).\n";
+  } else {
+    std::cout << "\nWorkspace: " << std::filesystem::absolute(r.workspace).string()
+              << "  (n4a runs, n4a top, n4a chains --run " << r.run_id << ")\n";
+  }
+}
+
+Result<pipeline::RunReport> run(const RunArgs& a, const Context& ctx,
+                                const pipeline::RunOptions& options) {
+  if (!a.resume.empty()) {
+    N4A_ASSIGN_OR_RETURN(auto store, ctx.open_store(OpenMode::kMustExist));
+    auto report = pipeline::resume_sweep(*store, a.resume, options);
+    N4A_TRY(store->close());
+    return report;
+  }
+  N4A_ASSIGN_OR_RETURN(Json config, pipeline::read_config_file(a.config));
+  N4A_ASSIGN_OR_RETURN(
+      pipeline::PreparedRun prepared,
+      pipeline::prepare_run(config, std::filesystem::path(a.config).parent_path()));
+  if (a.no_record) return pipeline::run_sweep(prepared, nullptr, options);
+  N4A_ASSIGN_OR_RETURN(auto store, ctx.open_store(OpenMode::kCreateIfMissing));
+  auto report = pipeline::run_sweep(prepared, store.get(), options);
+  N4A_TRY(store->close());
+  return report;
+}
+
+int run_action(const RunArgs& a, const Context& ctx) {
+  if (a.config.empty() == a.resume.empty()) {
+    return ctx.fail(Status::InvalidArgument("give a CONFIG file, or --resume RUN_ID (not both)"));
+  }
+  if (a.no_record && !a.resume.empty()) {
+    return ctx.fail(Status::InvalidArgument("--resume records into the run: drop --no-record"));
+  }
+  pipeline::InterruptGuard guard;
+  ProgressBar bar;
+  pipeline::RunOptions options;
+  options.jobs = a.jobs;
+  options.name = a.name;
+  options.should_stop = &pipeline::InterruptGuard::interrupted;
+  if (!a.quiet && isatty(STDERR_FILENO)) {
+    options.on_progress = [&bar](const pipeline::Progress& p) { bar.update(p); };
+  }
+  auto report = run(a, ctx, options);
+  bar.clear();
+  if (!report.ok()) return ctx.fail(report.status());
+  if (a.format == "json") {
+    std::cout << pipeline::report_json(*report).dump(2) << "\n";
+  } else {
+    print_text(*report, a);
+  }
+  if (report->status == pipeline::RunStatus::kInterrupted) return kExitInterrupted;
+  if (report->ranked().empty() && !report->variants.empty()) return kExitFailure;
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterRunCommands(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand(
+      "run", "Fit, cross-validate and record every variant of a pipeline config");
+  auto& a = ctx.make<RunArgs>();
+  cmd->add_option("config", a.config, "Pipeline config (JSON, see docs/pipeline-config.md)");
+  cmd->add_option("-w,--workspace", ctx.globals.workspace, "Workspace folder");
+  cmd->add_option("-j,--jobs", a.jobs, "Threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--name", a.name, "Run name (default: the config's name)");
+  cmd->add_option("--resume", a.resume, "Finish an interrupted run (its id)");
+  cmd->add_flag("--no-record", a.no_record, "Fit and score, but write nothing");
+  cmd->add_flag("-q,--quiet", a.quiet, "Print only the leaderboard");
+  cmd->add_option("--top", a.top, "Leaderboard rows to print (0: all; default 10)");
+  cmd->add_option("--format", a.format, "Output format: table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->default_val("table");
+  cmd->callback([&] { ctx.action = [&] { return run_action(a, ctx); }; });
+}
+
+}  // namespace n4a::cli

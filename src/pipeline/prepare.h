@@ -1,0 +1,54 @@
+// Preparing a run: everything checked and loaded before any work or record.
+//
+// prepare_run() parses the config, loads the dataset (checking the target
+// column), splits off the test partition, computes the CV folds on the train
+// partition and expands and validates every variant. Every problem of the
+// config or the data is InvalidArgument naming its JSON path, so that
+// `n4a run` exits 2 having recorded nothing. Plain value types.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "ml/dataset.h"
+#include "ml/metrics.h"
+#include "ml/splitters.h"
+#include "pipeline/config.h"
+#include "pipeline/variant.h"
+
+namespace n4a::pipeline {
+
+// The rows of one partition and where they come from.
+struct Partition {
+  ml::Dataset data;                  // y has exactly one column
+  std::vector<int64_t> source_rows;  // 0-based row of each sample in its file
+};
+
+struct PreparedData {
+  Partition train;
+  std::optional<Partition> test;
+  std::vector<ml::Fold> folds;  // indices into train
+  std::string dataset_name;
+  std::string dataset_hash;  // content hash of the dataset file as loaded
+  Json datasets;             // what runs.datasets records
+};
+
+struct PreparedRun {
+  RunConfig config;
+  PreparedData data;
+  std::vector<Variant> variants;
+  ml::TaskType task = ml::TaskType::kRegression;
+  ml::MetricInfo metric;
+};
+
+// See the file comment. `config_dir` resolves relative dataset paths (after
+// the current directory).
+Result<PreparedRun> prepare_run(const Json& config, const std::filesystem::path& config_dir);
+
+// Parses 1-based inclusive row ranges "51-60" / "1-5,9" of a file with `n`
+// rows into sorted 0-based indices. InvalidArgument naming `path`.
+Result<std::vector<int64_t>> parse_row_ranges(const std::string& text, int64_t n,
+                                              const std::string& path);
+
+}  // namespace n4a::pipeline
