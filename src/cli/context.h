@@ -57,5 +57,6 @@ void AddFormatOption(CLI::App* cmd, std::string& format);
 // Each registers one group of subcommands on `app`.
 void RegisterWorkspaceCommands(CLI::App& app, Context& ctx);
 void RegisterQueryCommands(CLI::App& app, Context& ctx);
+void RegisterRunCommands(CLI::App& app, Context& ctx);
 
 }  // namespace n4a::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   RegisterWorkspaceCommands(app, ctx);
   RegisterQueryCommands(app, ctx);
+  RegisterRunCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
