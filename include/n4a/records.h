@@ -117,6 +117,18 @@ struct LogRecord {
   int64_t created_at = 0;
 };
 
+struct ArtifactRecord {
+  std::string artifact_id;    // SHA-256 hex of the bytes
+  std::string artifact_path;  // relative to the workspace: artifacts/ab/<id>.<format>
+  std::string content_hash;
+  std::string operator_class;
+  std::string artifact_type;
+  std::string format;
+  int64_t size_bytes = 0;
+  int64_t ref_count = 0;
+  int64_t created_at = 0;
+};
+
 struct ProjectRecord {
   std::string project_id;
   std::string name;

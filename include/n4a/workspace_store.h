@@ -57,6 +57,54 @@ struct WorkspaceInfo {
   Table table_counts;  // table_name, rows
 };
 
+// Whether a cleanup deletes or only reports what it would delete.
+enum class DryRun { kNo, kYes };
+
+// What a delete removed from the catalog (files stay until gc_artifacts).
+struct DeleteReport {
+  int64_t runs = 0;
+  int64_t pipelines = 0;
+  int64_t chains = 0;
+  int64_t predictions = 0;
+  int64_t logs = 0;
+  int64_t artifact_refs_released = 0;
+};
+
+// What gc_artifacts removed (or, with DryRun::kYes, would remove).
+struct GcReport {
+  int64_t files_scanned = 0;
+  int64_t files_removed = 0;
+  uint64_t bytes_freed = 0;
+  int64_t files_too_young = 0;  // garbage kept because of the grace period
+  int64_t catalog_rows_removed = 0;
+  std::vector<std::string> removed_paths;
+  std::vector<std::string> errors;
+};
+
+struct VacuumReport {
+  uint64_t bytes_before = 0;
+  uint64_t bytes_after_checkpoint = 0;
+  uint64_t bytes_after = 0;
+  bool rewritten = false;  // the catalog was copied into a fresh file
+};
+
+struct CompactReport {
+  std::string dataset_name;
+  std::string path;
+  int64_t files_folded = 0;
+  int64_t rows_kept = 0;
+  int64_t rows_dropped = 0;
+};
+
+// What check() found; it changes nothing.
+struct CheckReport {
+  int64_t artifacts_checked = 0;
+  int64_t array_files_checked = 0;
+  int64_t predictions_with_arrays = 0;
+  std::vector<std::string> problems;
+  bool ok() const { return problems.empty(); }
+};
+
 // Resolves the workspace folder: `explicit_path` if not empty, else the
 // NIRS4ALL_WORKSPACE environment variable, else "./workspace".
 std::string ResolveWorkspacePath(const std::string& explicit_path);
@@ -121,6 +169,33 @@ class WorkspaceStore {
   Result<std::string> get_artifact_path(const std::string& artifact_id);
   // The arrays of one prediction.
   Result<PredictionArrays> load_prediction_arrays(const std::string& prediction_id);
+  // The arrays of every prediction of a pipeline, by prediction id.
+  Result<std::vector<std::pair<std::string, PredictionArrays>>> load_pipeline_arrays(
+      const std::string& pipeline_id);
+  Result<ArtifactRecord> get_artifact(const std::string& artifact_id);
+  Result<Table> list_artifacts(int64_t limit = 1000);
+  // Count, bytes on disk, references and what deduplication saved.
+  Result<Table> artifact_stats();
+
+  // --- Cleanup (DESIGN.md "Commit protocol", step 3).
+  // Removes a run and everything under it in one transaction, releasing
+  // artifact references; files stay until gc_artifacts().
+  Result<DeleteReport> delete_run(const std::string& run_id);
+  Result<DeleteReport> delete_prediction(const std::string& prediction_id);
+  Result<DeleteReport> delete_dataset_predictions(const std::string& dataset_name);
+  // Mark and sweep of artifacts/ and arrays/: live = what the catalog
+  // references; files younger than `grace_micros` are never removed (they may
+  // belong to a writer whose commit is in flight), stale temp files are.
+  Result<GcReport> gc_artifacts(int64_t grace_micros = 3'600'000'000, DryRun dry_run = DryRun::kNo);
+  // Folds the array part files of one dataset (all when empty) into
+  // arrays/<dataset>.parquet, dropping rows of deleted predictions.
+  Result<std::vector<CompactReport>> compact(const std::string& dataset_name = "");
+  // Reclaims space in store.duckdb: CHECKPOINT, then a rewrite into a fresh
+  // file when that makes it smaller.
+  Result<VacuumReport> vacuum();
+  // Verifies every artifact (exists, hash) and reference count, every array
+  // file (readable) and arrays reference. Reports; changes nothing.
+  Result<CheckReport> check();
 
   // --- Projects (committed at once).
   Result<std::string> create_project(const std::string& name, const std::string& description,

@@ -3,6 +3,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "catalog/artifact_refs.h"
+
 namespace n4a::catalog {
 namespace {
 
@@ -151,6 +153,49 @@ void AppendLog(db::Appender& a, const LogRecord& r) {
   AppendTime(a, r.created_at);
 }
 
+void AppendArtifact(db::Appender& a, const ArtifactRecord& r) {
+  a.append(std::string_view(r.artifact_id));
+  a.append(std::string_view(r.artifact_path));
+  a.append(std::string_view(r.content_hash));
+  AppendText(a, r.operator_class);
+  AppendText(a, r.artifact_type);
+  AppendText(a, r.format);
+  a.append(r.size_bytes);
+  a.append(int64_t{0});  // references are counted by chains only
+  AppendTime(a, r.created_at);
+}
+
+void AppendArrayRef(db::Appender& a, const PendingWrites::ArrayRef& r) {
+  a.append(std::string_view(r.prediction_id));
+  a.append(std::string_view(r.dataset_name));
+  a.append(std::string_view(r.part_path));
+}
+
+// Same bytes, same id: a row that exists already is left as it is.
+Status InsertArtifacts(db::Connection& con, const std::vector<ArtifactRecord>& rows) {
+  if (rows.empty()) return Status::Ok();
+  std::vector<ArtifactRecord> unique;
+  std::unordered_set<std::string> seen;
+  for (const ArtifactRecord& r : rows) {
+    if (seen.insert(r.artifact_id).second) unique.push_back(r);
+  }
+  N4A_TRY(
+      con.exec("CREATE OR REPLACE TEMP TABLE artifact_stage AS SELECT * FROM artifacts LIMIT 0"));
+  N4A_TRY(AppendAll(con, "artifact_stage", unique, AppendArtifact));
+  N4A_TRY(
+      con.exec("INSERT INTO artifacts SELECT s.* FROM artifact_stage s "
+               "ANTI JOIN artifacts a USING (artifact_id)"));
+  return con.exec("DROP TABLE artifact_stage");
+}
+
+// Chains and the reference counts they add, in the caller's transaction.
+Status InsertChains(db::Connection& con, const std::vector<ChainRecord>& chains) {
+  N4A_TRY(AppendAll(con, "chains", chains, AppendChain));
+  RefCounts refs;
+  for (const ChainRecord& c : chains) AddChainRefs(c.fold_artifacts, c.shared_artifacts, refs);
+  return ApplyRefCounts(con, refs, RefChange::kIncrement);
+}
+
 // The natural key of predictions, compared NULL-safely.
 constexpr const char* kNaturalKeyMatch =
     "p.pipeline_id = s.pipeline_id AND p.chain_id IS NOT DISTINCT FROM s.chain_id "
@@ -188,6 +233,10 @@ Status UpsertPredictions(db::Connection& con, const std::vector<PredictionRecord
   N4A_TRY(con.exec(
       "CREATE OR REPLACE TEMP TABLE prediction_stage AS SELECT * FROM predictions LIMIT 0"));
   N4A_TRY(AppendAll(con, "prediction_stage", rows, AppendPrediction));
+  N4A_TRY(con.exec(
+      std::string("DELETE FROM prediction_arrays WHERE prediction_id IN (SELECT p.prediction_id "
+                  "FROM predictions p JOIN prediction_stage s ON ") +
+      kNaturalKeyMatch + ")"));
   N4A_TRY(con.exec(std::string("DELETE FROM predictions p USING prediction_stage s WHERE ") +
                    kNaturalKeyMatch));
   N4A_TRY(con.exec("INSERT INTO predictions SELECT * FROM prediction_stage"));
@@ -229,8 +278,10 @@ Status ApplyInTransaction(db::Connection& con, const PendingWrites& w) {
   N4A_TRY(AppendAll(con, "projects", w.projects, AppendProject));
   N4A_TRY(AppendAll(con, "runs", w.runs, AppendRun));
   N4A_TRY(AppendAll(con, "pipelines", w.pipelines, AppendPipeline));
-  N4A_TRY(AppendAll(con, "chains", w.chains, AppendChain));
+  N4A_TRY(InsertArtifacts(con, w.artifacts));
+  N4A_TRY(InsertChains(con, w.chains));
   N4A_TRY(SavePredictions(con, w));
+  N4A_TRY(AppendAll(con, "prediction_arrays", w.array_refs, AppendArrayRef));
   N4A_TRY(AppendAll(con, "logs", w.logs, AppendLog));
   return ApplyStatements(con, w.statements);
 }
@@ -239,7 +290,7 @@ Status ApplyInTransaction(db::Connection& con, const PendingWrites& w) {
 
 size_t PendingWrites::row_count() const {
   return projects.size() + runs.size() + pipelines.size() + chains.size() + predictions.size() +
-         logs.size() + statements.size();
+         logs.size() + statements.size() + artifacts.size() + array_refs.size();
 }
 
 void PendingWrites::clear() {

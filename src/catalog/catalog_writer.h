@@ -33,6 +33,15 @@ struct PendingWrites {
   // anything, so they skip the upsert's staging and join.
   std::unordered_set<std::string> fresh_pipelines;
   std::vector<LogRecord> logs;
+  // Inserted unless a row with the same artifact_id exists (same bytes).
+  std::vector<ArtifactRecord> artifacts;
+  // Which Parquet file holds the arrays of a prediction.
+  struct ArrayRef {
+    std::string prediction_id;
+    std::string dataset_name;
+    std::string part_path;
+  };
+  std::vector<ArrayRef> array_refs;
   std::vector<Statement> statements;
 
   size_t row_count() const;

@@ -47,8 +47,15 @@ CREATE TABLE IF NOT EXISTS logs (
   created_at TIMESTAMP);
 )sql";
 
+// Version 2: which Parquet file holds each prediction's arrays (DESIGN.md
+// "Arrays"): the catalog decides what is alive, no tombstone files.
+constexpr const char* kMigration2 = R"sql(
+CREATE TABLE IF NOT EXISTS prediction_arrays (
+  prediction_id VARCHAR NOT NULL, dataset_name VARCHAR NOT NULL, part_path VARCHAR NOT NULL);
+)sql";
+
 const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> migrations = {kMigration1};
+  static const std::vector<const char*> migrations = {kMigration1, kMigration2};
   return migrations;
 }
 

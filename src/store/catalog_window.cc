@@ -27,7 +27,8 @@ CatalogWindow::CatalogWindow(std::string path, const StoreOptions& options)
   while (path_.size() > 1 && path_.back() == '/') path_.pop_back();
 }
 
-Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Connection&)>& fn) {
+Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Connection&)>& fn,
+                             const std::function<Status()>& after_close) {
   N4A_ASSIGN_OR_RETURN(auto lock, WorkspaceLock::acquire(env_, lock_path(), mode,
                                                          lock_timeout_micros_, on_lock_wait_));
   auto access =
@@ -41,7 +42,14 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
     }
     return con.status().WithContext("workspace " + path_);
   }
-  return fn(**con);
+  N4A_TRY(fn(**con));
+  con->reset();  // closes the database (and checkpoints) inside the window
+  return after_close ? after_close() : Status::Ok();
+}
+
+Status CatalogWindow::write_then(const std::function<Status(db::Connection&)>& fn,
+                                 const std::function<Status()>& after_close) {
+  return window(LockMode::kExclusive, fn, after_close);
 }
 
 Status CatalogWindow::write(const std::function<Status(db::Connection&)>& fn) {

@@ -23,6 +23,10 @@ class CatalogWindow {
   Status open_or_create(OpenMode mode);
 
   Status write(const std::function<Status(db::Connection&)>& fn);
+  // A write window that runs `after_close` once the database is closed but
+  // before the lock is released: for replacing store.duckdb itself.
+  Status write_then(const std::function<Status(db::Connection&)>& fn,
+                    const std::function<Status()>& after_close);
   Status read(const std::function<Status(db::Connection&)>& fn);
 
   const std::string& path() const { return path_; }
@@ -30,7 +34,8 @@ class CatalogWindow {
   std::string lock_path() const { return path_ + "/store.lock"; }
 
  private:
-  Status window(LockMode mode, const std::function<Status(db::Connection&)>& fn);
+  Status window(LockMode mode, const std::function<Status(db::Connection&)>& fn,
+                const std::function<Status()>& after_close = nullptr);
   Status create_layout();
 
   std::string path_;

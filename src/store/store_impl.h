@@ -1,6 +1,7 @@
 // WorkspaceStore's private state, shared by its .cc files.
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <optional>
 #include <unordered_set>
@@ -8,6 +9,8 @@
 #include "catalog/catalog_reader.h"
 #include "catalog/catalog_writer.h"
 #include "n4a/workspace_store.h"
+#include "objects/array_store.h"
+#include "objects/artifact_store.h"
 #include "store/catalog_window.h"
 
 namespace n4a {
@@ -15,12 +18,19 @@ namespace n4a {
 class WorkspaceStore::Impl {
  public:
   Impl(std::string path, StoreOptions options)
-      : window_(std::move(path), options), options_(std::move(options)) {}
+      : window_(std::move(path), options),
+        options_(std::move(options)),
+        artifacts_(options_.env, window_.path()),
+        arrays_(options_.env, window_.path()) {}
 
   store::CatalogWindow window_;
   StoreOptions options_;
   std::mutex mu_;
+  objects::ArtifactStore artifacts_;
+  objects::ArrayStore arrays_;
   catalog::PendingWrites pending_;
+  // Arrays waiting for their part file, by dataset name.
+  std::map<std::string, std::vector<objects::ArrayRow>> pending_arrays_;
   int64_t last_flush_micros_ = 0;
   std::unordered_set<std::string> known_runs_;
   std::unordered_set<std::string> known_pipelines_;
@@ -29,7 +39,21 @@ class WorkspaceStore::Impl {
   Env* env() const { return options_.env; }
   int64_t now() const { return options_.env->now_micros(); }
 
+  // Commit protocol step 1: array part files are written before the catalog
+  // transaction that references them.
+  Status write_array_parts() {
+    for (auto it = pending_arrays_.begin(); it != pending_arrays_.end();) {
+      N4A_ASSIGN_OR_RETURN(std::string part, arrays_.write_part(it->first, it->second));
+      for (const objects::ArrayRow& row : it->second) {
+        pending_.array_refs.push_back({row.prediction_id, it->first, part});
+      }
+      it = pending_arrays_.erase(it);
+    }
+    return Status::Ok();
+  }
+
   Status flush_locked() {
+    N4A_TRY(write_array_parts());
     if (pending_.empty()) return Status::Ok();
     N4A_TRY(
         window_.write([&](db::Connection& con) { return catalog::ApplyWrites(con, pending_); }));

@@ -65,7 +65,7 @@ TEST(WorkspaceStoreTest, OpenCreatesLayoutAndMustExistRefusesOtherFolders) {
   EXPECT_TRUE(WorkspaceStore::open(ws, must).ok());
   auto info = OpenOrDie(ws)->info();
   ASSERT_TRUE(info.ok());
-  EXPECT_EQ(info->schema_version, 1);
+  EXPECT_EQ(info->schema_version, 2);
   EXPECT_EQ(info->table_counts.rows.size(), 7u);
 }
 
@@ -176,7 +176,9 @@ TEST(WorkspaceStoreTest, ChainsAndLogsRoundTrip) {
   c.pipeline_id = pipe;
   c.steps = Json::array({{{"op", "SNV"}}, {{"model", "PLSRegression"}}});
   c.model_class = "PLSRegression";
-  c.fold_artifacts = {{"fold_0", "a0"}, {"fold_final", "af"}};
+  std::string a0 = *store->save_artifact("fold 0 model", "PLSRegression", "model", "bin");
+  std::string af = *store->save_artifact("final model", "PLSRegression", "model", "bin");
+  c.fold_artifacts = {{"fold_0", a0}, {"fold_final", af}};
   c.metric = "rmse";
   c.cv_val_score = 0.2;
   c.cv_fold_count = 5;
@@ -190,7 +192,7 @@ TEST(WorkspaceStoreTest, ChainsAndLogsRoundTrip) {
   auto back = store->get_chain(*id);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->steps, c.steps);
-  EXPECT_EQ(back->fold_artifacts["fold_final"], "af");
+  EXPECT_EQ(back->fold_artifacts["fold_final"], af);
   EXPECT_EQ(*back->cv_val_score, 0.2);
   EXPECT_EQ(store->list_chains()->rows.size(), 1u);
   EXPECT_EQ(Count(*store, "SELECT count(*) FROM logs WHERE event = 'fit'"), 1);

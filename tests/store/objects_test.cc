@@ -1,0 +1,214 @@
+// WorkspaceStore with artifacts and arrays: reference counts, deletes, GC,
+// compaction, vacuum and check.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "n4a/workspace_store.h"
+#include "support/test_util.h"
+#include "util/database.h"
+#include "util/fault_injection_env.h"
+
+namespace n4a {
+namespace {
+
+using testing::TempDir;
+constexpr int64_t kHour = 3'600'000'000;
+
+struct Fixture {
+  TempDir dir;
+  FaultInjectionEnv env;
+  std::unique_ptr<WorkspaceStore> store;
+  std::string run, pipeline;
+
+  Fixture() {
+    StoreOptions options;
+    options.env = &env;
+    store = std::move(WorkspaceStore::open(dir.str(), options)).value();
+    run = *store->begin_run("r", {}, {});
+    pipeline = *store->begin_pipeline(run, "p", {}, {}, "gasoline", "h");
+  }
+
+  std::string chain(const std::string& model, const std::vector<std::string>& shared) {
+    ChainRecord c;
+    c.pipeline_id = pipeline;
+    c.fold_artifacts = {{"fold_0", model}, {"fold_final", model}};
+    c.shared_artifacts = {{"0", shared}};
+    return *store->save_chain(c);
+  }
+
+  int64_t scalar(const std::string& sql) {
+    auto t = store->sql(sql);
+    EXPECT_TRUE(t.ok()) << t.status().ToString();
+    return t.ok() && !t->rows.empty() ? std::get<int64_t>(t->rows[0][0]) : -1;
+  }
+
+  void corrupt_catalog(const std::string& sql) {
+    ASSERT_TRUE(store->flush().ok());
+    auto con = db::Connection::open((dir / "store.duckdb").string(), db::AccessMode::kReadWrite);
+    ASSERT_TRUE(con.ok());
+    ASSERT_TRUE((*con)->exec(sql).ok());
+  }
+};
+
+PredictionRecord Pred(const std::string& pipeline, const std::string& fold) {
+  PredictionRecord p;
+  p.pipeline_id = pipeline;
+  p.dataset_name = "gasoline";
+  p.model_name = "PLS";
+  p.fold_id = fold;
+  p.partition = "val";
+  p.metric = "rmse";
+  p.val_score = 0.5;
+  return p;
+}
+
+TEST(StoreObjectsTest, ArtifactsDeduplicateAndCountReferencesExactly) {
+  Fixture f;
+  auto a = f.store->save_artifact("model bytes", "PLSRegression", "model", "n4aop");
+  auto b = f.store->save_artifact("model bytes", "PLSRegression", "model", "n4aop");
+  auto t = f.store->save_artifact("snv bytes", "SNV", "transform", "n4aop");
+  ASSERT_TRUE(a.ok() && b.ok() && t.ok()) << a.status().ToString();
+  EXPECT_EQ(*a, *b);
+  EXPECT_EQ(a->size(), 64u);
+  EXPECT_EQ(f.scalar("SELECT count(*) FROM artifacts"), 2);
+  EXPECT_EQ(*f.store->load_artifact(*a), "model bytes");
+  EXPECT_TRUE(std::filesystem::exists(*f.store->get_artifact_path(*a)));
+
+  f.chain(*a, {*t});
+  f.chain(*a, {*t, *t});
+  EXPECT_EQ(f.store->get_artifact(*a)->ref_count, 4);  // two folds x two chains
+  EXPECT_EQ(f.store->get_artifact(*t)->ref_count, 3);
+  auto check = f.store->check();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->ok()) << check->problems[0];
+
+  auto removed = f.store->delete_run(f.run);
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  EXPECT_EQ(removed->chains, 2);
+  EXPECT_EQ(removed->pipelines, 1);
+  EXPECT_EQ(removed->artifact_refs_released, 7);
+  EXPECT_EQ(f.store->get_artifact(*a)->ref_count, 0);
+  EXPECT_EQ(f.store->get_artifact(*t)->ref_count, 0);
+  EXPECT_TRUE(f.store->delete_run(f.run).status().IsNotFound());
+  EXPECT_TRUE(f.store->check()->ok());
+}
+
+TEST(StoreObjectsTest, ChainWithUnknownArtifactIsRefusedWholeBatch) {
+  Fixture f;
+  f.chain("0000000000000000000000000000000000000000000000000000000000000000", {});
+  Status s = f.store->flush();
+  EXPECT_TRUE(s.IsNotFound()) << s.ToString();
+}
+
+TEST(StoreObjectsTest, ReferenceCountsNeverGoNegative) {
+  Fixture f;
+  auto a = *f.store->save_artifact("x", "Op", "model", "bin");
+  f.chain(a, {});
+  ASSERT_TRUE(f.store->flush().ok());
+  f.corrupt_catalog("UPDATE artifacts SET ref_count = 1");  // one too few
+  auto removed = f.store->delete_run(f.run);
+  ASSERT_FALSE(removed.ok());
+  EXPECT_TRUE(removed.status().IsCorruption()) << removed.status().ToString();
+  EXPECT_EQ(f.scalar("SELECT count(*) FROM chains"), 1);  // rolled back whole
+  EXPECT_EQ(f.store->get_artifact(a)->ref_count, 1);
+  auto check = f.store->check();
+  ASSERT_FALSE(check->ok());
+  EXPECT_NE(check->problems[0].find("ref_count is 1 but 2"), std::string::npos);
+}
+
+TEST(StoreObjectsTest, FlippedByteIsCorruption) {
+  Fixture f;
+  auto a = *f.store->save_artifact(std::string(1000, 'a'), "Op", "model", "bin");
+  f.chain(a, {});
+  std::string path = *f.store->get_artifact_path(a);
+  {
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(500);
+    file.put('b');
+  }
+  EXPECT_TRUE(f.store->load_artifact(a).status().IsCorruption());
+  auto check = f.store->check();
+  ASSERT_TRUE(check.ok());
+  ASSERT_EQ(check->problems.size(), 1u);
+  EXPECT_NE(check->problems[0].find(a), std::string::npos);
+}
+
+TEST(StoreObjectsTest, ArraysRoundTripCompactAndSurviveDeletes) {
+  Fixture f;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i) {
+    PredictionArrays arrays;
+    arrays.y_true = {1.0 * i, 2, 3};
+    arrays.y_pred = {1.5 * i, 2, 2.5};
+    arrays.sample_indices = {0, 1, i};
+    ids.push_back(*f.store->save_prediction(Pred(f.pipeline, "fold_" + std::to_string(i)), arrays));
+    if (i == 2) ASSERT_TRUE(f.store->flush().ok());  // two part files
+  }
+  auto back = f.store->load_prediction_arrays(ids[4]);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->y_pred, (std::vector<double>{6.0, 2, 2.5}));
+  EXPECT_EQ(back->sample_indices, (std::vector<int64_t>{0, 1, 4}));
+  EXPECT_EQ(f.store->load_pipeline_arrays(f.pipeline)->size(), 6u);
+
+  ASSERT_TRUE(f.store->delete_prediction(ids[1]).ok());
+  EXPECT_TRUE(f.store->load_prediction_arrays(ids[1]).status().IsNotFound());
+  auto compacted = f.store->compact();
+  ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
+  ASSERT_EQ(compacted->size(), 1u);
+  EXPECT_EQ((*compacted)[0].files_folded, 2);
+  EXPECT_EQ((*compacted)[0].rows_kept, 5);
+  EXPECT_EQ((*compacted)[0].rows_dropped, 1);
+  EXPECT_EQ(f.store->load_prediction_arrays(ids[5])->y_true[0], 5.0);
+
+  // The folded parts are garbage, kept until the grace period has passed.
+  auto young = f.store->gc_artifacts(kHour, DryRun::kNo);
+  ASSERT_TRUE(young.ok());
+  EXPECT_EQ(young->files_removed, 0);
+  EXPECT_EQ(young->files_too_young, 2);
+  f.env.set_now_micros(f.env.now_micros() + 2 * kHour);
+  auto dry = f.store->gc_artifacts(kHour, DryRun::kYes);
+  EXPECT_EQ(dry->files_removed, 2);
+  auto old = f.store->gc_artifacts(kHour, DryRun::kNo);
+  EXPECT_EQ(old->files_removed, 2);
+  EXPECT_EQ(f.store->load_pipeline_arrays(f.pipeline)->size(), 5u);
+  EXPECT_TRUE(f.store->check()->ok());
+}
+
+TEST(StoreObjectsTest, GcRemovesOnlyUnreferencedOldArtifacts) {
+  Fixture f;
+  auto keep = *f.store->save_artifact("keep", "Op", "model", "bin");
+  auto drop = *f.store->save_artifact("drop", "Op", "model", "bin");
+  f.chain(keep, {});
+  ASSERT_TRUE(f.store->flush().ok());
+  std::string drop_path = *f.store->get_artifact_path(drop);
+  f.env.set_now_micros(f.env.now_micros() + 2 * kHour);
+  auto gc = f.store->gc_artifacts(kHour, DryRun::kNo);
+  ASSERT_TRUE(gc.ok()) << gc.status().ToString();
+  EXPECT_EQ(gc->files_removed, 1);
+  EXPECT_EQ(gc->catalog_rows_removed, 1);
+  EXPECT_FALSE(std::filesystem::exists(drop_path));
+  EXPECT_EQ(*f.store->load_artifact(keep), "keep");
+  EXPECT_TRUE(f.store->get_artifact(drop).status().IsNotFound());
+  EXPECT_TRUE(f.store->check()->ok());
+}
+
+TEST(StoreObjectsTest, VacuumShrinksTheCatalogAfterDeletes) {
+  Fixture f;
+  for (int i = 0; i < 20000; ++i) {
+    auto p = Pred(f.pipeline, "fold_" + std::to_string(i));
+    p.scores = {{"rmse", i}, {"note", std::string(100, 'x')}};
+    ASSERT_TRUE(f.store->save_prediction(p).ok());
+  }
+  ASSERT_TRUE(f.store->delete_run(f.run).ok());
+  auto v = f.store->vacuum();
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_TRUE(v->rewritten);
+  EXPECT_LT(v->bytes_after, v->bytes_before);
+  EXPECT_EQ(f.scalar("SELECT count(*) FROM predictions"), 0);
+  EXPECT_EQ(f.scalar("SELECT max(version) FROM schema_version"), 2);
+}
+
+}  // namespace
+}  // namespace n4a
