@@ -51,9 +51,12 @@ class ProgressBar {
 void print_text(const pipeline::RunReport& r, const RunArgs& a) {
   const size_t ranked = r.ranked().size();
   if (!a.quiet) {
-    std::cout << fmt::format("Run {}\"{}\" on {}: {} of {} pipelines completed{} in {:.1f} s\n\n",
+    size_t resumed = 0;
+    for (const auto& v : r.variants) resumed += v.resumed ? 1 : 0;
+    std::cout << fmt::format("Run {}\"{}\" on {}: {} of {} pipelines completed{}{} in {:.1f} s\n\n",
                              r.run_id.empty() ? "" : r.run_id + " ", r.run_name, r.dataset_name,
                              ranked, r.variants.size(),
+                             resumed ? fmt::format(" ({} by an earlier invocation)", resumed) : "",
                              r.status == pipeline::RunStatus::kInterrupted ? " (interrupted)" : "",
                              static_cast<double>(r.wall_ms) / 1000.0);
   }

@@ -153,9 +153,13 @@ Result<RunReport> execute_sweep(const PreparedRun& run, WorkspaceStore* store, R
     if (recorder) recorder->submit(std::move(r));
   });
   report.status = stopped && user_stop() ? RunStatus::kInterrupted : RunStatus::kCompleted;
-  report.wall_ms = static_cast<int64_t>(seconds_since(t0) * 1000);
-  if (!recorder) return report;
+  auto wall_ms = [&] { return static_cast<int64_t>(seconds_since(t0) * 1000); };
+  if (!recorder) {
+    report.wall_ms = wall_ms();
+    return report;
+  }
   Status recorded = recorder->finish();
+  report.wall_ms = wall_ms();
   for (const auto& [index, ids] : recorder->ids()) {
     report.variants[index].pipeline_id = ids.pipeline_id;
     report.variants[index].chain_id = ids.chain_id;

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Ctrl-C stops a run cleanly (what finished is committed, the run is marked
+# interrupted, exit 130); --resume finishes it without redoing pipelines.
+set -euo pipefail
+: "${N4A:?set N4A to the n4a binary}"
+TMP=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+sql() { "$N4A" -w "$TMP/ws" sql "$1" --format csv | tail -n +2; }
+
+# Synthetic spectra, large enough that the sweep takes a few seconds on 1 thread.
+awk -v n=400 -v p=700 'BEGIN {
+  srand(7); printf "y"; for (j = 0; j < p; j++) printf ",%d", 1000 + 2 * j; printf "\n";
+  for (i = 0; i < n; i++) {
+    a = rand(); b = rand(); base = rand() * 0.2; printf "%.5f", 3 * a - 2 * b + 0.05 * rand();
+    for (j = 0; j < p; j++) {
+      v = base + a * exp(-((j - p / 3) / 20) ^ 2) + b * exp(-((j - 2 * p / 3) / 30) ^ 2);
+      printf ",%.5f", v + 0.01 * rand() } 
+    printf "\n" } }' > "$TMP/spectra.csv"
+cat > "$TMP/config.json" <<JSON
+{"name": "interrupt_me", "dataset": {"path": "spectra.csv", "target": "y", "test": {"fraction": 0.2, "seed": 3}},
+ "cv": {"type": "kfold", "n_splits": 5},
+ "pipeline": [{"_or_": [null, {"op": "SNV"}, {"op": "MSC"}]},
+              {"op": "SavitzkyGolay", "window_length": {"_range_": [7, 31, 4]}, "deriv": {"_or_": [0, 1]}},
+              {"model": "PLSRegression", "n_components": {"_range_": [1, 12]}}]}
+JSON
+total=504
+cd "$TMP"
+"$N4A" workspace init ws > /dev/null
+"$N4A" run config.json -w ws --jobs 1 > run.out 2> run.err &
+pid=$!
+# Wait until a first batch of pipelines is committed, then press Ctrl-C.
+for _ in $(seq 1 300); do
+  done_now=$(sql "SELECT count(*) FROM pipelines WHERE status = 'completed'" 2>/dev/null || echo 0)
+  [ "${done_now:-0}" -gt 0 ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill -INT "$pid" 2>/dev/null || true
+status=0
+wait "$pid" || status=$?
+pid=
+[ "$status" = 130 ] || fail "expected exit 130 after SIGINT, got $status (the sweep may have finished first): $(cat run.err)"
+run_id=$(sql "SELECT run_id FROM runs")
+[ "$(sql "SELECT status FROM runs")" = interrupted ] || fail "run not marked interrupted"
+completed=$(sql "SELECT count(*) FROM pipelines WHERE status = 'completed'")
+[ "$completed" -gt 0 ] && [ "$completed" -lt "$total" ] || fail "$completed of $total completed before the interrupt"
+grep -q "n4a run --resume $run_id" run.out || fail "no resume hint: $(cat run.out)"
+ids_before=$(sql "SELECT pipeline_id FROM pipelines WHERE status = 'completed' ORDER BY 1" | md5sum)
+
+"$N4A" run --resume "$run_id" -w ws --format json > resume.json || fail "resume exited $?"
+[ "$(sql "SELECT status FROM runs")" = completed ] || fail "resumed run not completed"
+[ "$(sql "SELECT count(*) FROM runs")" = 1 ] || fail "resume created a new run"
+[ "$(sql "SELECT count(*) FROM pipelines WHERE status = 'completed'")" = "$total" ] ||
+  fail "expected $total completed pipelines after resume"
+[ "$(sql "SELECT count(DISTINCT generator_choices::VARCHAR) FROM pipelines")" = "$total" ] ||
+  fail "some pipelines were run twice"
+[ "$(sql "SELECT count(*) FROM pipelines WHERE status <> 'completed'")" = 0 ] || fail "leftovers"
+ids_after=$(sql "SELECT pipeline_id FROM pipelines WHERE status = 'completed' ORDER BY 1" | head -n "$completed" | md5sum)
+[ "$ids_before" = "$ids_after" ] || fail "the pipelines of the first invocation changed"
+python3 -c "import json; d=json.load(open('resume.json')); assert d['completed'] == $total, d['completed']
+assert sum(e['resumed'] for e in d['leaderboard']) == $completed" || fail "resume report"
+status=0
+"$N4A" run --resume "$run_id" -w ws > /dev/null 2>&1 || status=$?
+[ "$status" != 0 ] || fail "resuming a completed run should fail"
+echo "ok: $completed of $total completed before Ctrl-C, the rest after --resume"
