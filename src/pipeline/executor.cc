@@ -76,6 +76,7 @@ class Executor {
     for (size_t f = 0; f < folds_.size(); ++f) schedule_consumers(0, f);
     return pool_.run(should_stop);
   }
+  ExecutorStats stats() const { return {transform_fits_.load(), model_fits_.load()}; }
 
  private:
   Slot& slot(size_t node, size_t fold) { return *slots_[node * folds_.size() + fold]; }
@@ -172,6 +173,7 @@ class Executor {
   Status fit_transform(const StepConfig& step, const FoldData& in, const FoldInput& fold,
                        Slot& out) {
     N4A_ASSIGN_OR_RETURN(auto op, ml::make_operator(step.op, step.params));
+    ++transform_fits_;
     auto t0 = Clock::now();
     N4A_TRY(op->fit(in.x_fit, fold.y_fit, ml::FitContext{in.wavelengths}));
     out.fitted.fit_us = micros_since(t0);
@@ -207,6 +209,7 @@ class Executor {
   Status fit_model(const StepConfig& step, const FoldData& in, const FoldInput& fold,
                    FoldOutcome& out) {
     N4A_ASSIGN_OR_RETURN(auto model, ml::make_operator(step.op, step.params));
+    ++model_fits_;
     auto t0 = Clock::now();
     N4A_TRY(model->fit(in.x_fit, fold.y_fit, ml::FitContext{in.wavelengths}));
     out.fit_us = micros_since(t0);
@@ -286,15 +289,19 @@ class Executor {
   std::vector<ml::Fold> root_data_;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<std::unique_ptr<VariantState>> states_;
+  std::atomic<size_t> transform_fits_{0}, model_fits_{0};
 };
 
 }  // namespace
 
 bool execute_variants(const ExecutorInput& input, int jobs,
-                      const std::function<bool()>& should_stop, const ResultSink& sink) {
+                      const std::function<bool()>& should_stop, const ResultSink& sink,
+                      ExecutorStats* stats) {
   if (input.variants->empty()) return false;
   Executor executor(input, jobs, sink);
-  return executor.run(should_stop);
+  const bool stopped = executor.run(should_stop);
+  if (stats != nullptr) *stats = executor.stats();
+  return stopped;
 }
 
 }  // namespace n4a::pipeline

@@ -37,10 +37,19 @@ struct ExecutorInput {
 
 using ResultSink = std::function<void(VariantResult)>;
 
+// How much work was done: shows the prefix sharing (one transform fit per
+// distinct (prefix, fold), one model fit per (variant, fold)).
+struct ExecutorStats {
+  size_t transform_fits = 0;
+  size_t model_fits = 0;
+};
+
 // Runs every variant (see the file comment) with `jobs` threads (<= 0: all
 // cores). Once `should_stop` (may be empty) returns true, running tasks finish, nothing new starts,
 // and variants not finished are not passed to `sink`. Returns true if stopped.
+// `stats` (may be null) receives the work counts.
 bool execute_variants(const ExecutorInput& input, int jobs,
-                      const std::function<bool()>& should_stop, const ResultSink& sink);
+                      const std::function<bool()>& should_stop, const ResultSink& sink,
+                      ExecutorStats* stats = nullptr);
 
 }  // namespace n4a::pipeline

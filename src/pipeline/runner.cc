@@ -148,10 +148,16 @@ Result<RunReport> execute_sweep(const PreparedRun& run, WorkspaceStore* store, R
                       store != nullptr ? Serialize::kYes : Serialize::kNo};
   auto user_stop = [&] { return options.should_stop && options.should_stop(); };
   auto stop = [&] { return user_stop() || (recorder && recorder->failed()); };
-  const bool stopped = execute_variants(input, options.jobs, stop, [&](VariantResult r) {
-    tracker.add(r);
-    if (recorder) recorder->submit(std::move(r));
-  });
+  ExecutorStats stats;
+  const bool stopped = execute_variants(
+      input, options.jobs, stop,
+      [&](VariantResult r) {
+        tracker.add(r);
+        if (recorder) recorder->submit(std::move(r));
+      },
+      &stats);
+  report.transform_fits = stats.transform_fits;
+  report.model_fits = stats.model_fits;
   report.status = stopped && user_stop() ? RunStatus::kInterrupted : RunStatus::kCompleted;
   auto wall_ms = [&] { return static_cast<int64_t>(seconds_since(t0) * 1000); };
   if (!recorder) {

@@ -67,6 +67,8 @@ struct RunReport {
   std::string workspace;                 // empty without recording
   std::vector<VariantSummary> variants;  // by variant index
   int64_t wall_ms = 0;
+  size_t transform_fits = 0;  // distinct (prefix, fold) fits of this invocation
+  size_t model_fits = 0;      // (variant, fold) fits of this invocation
 
   // Completed variants, best first (ties by variant index).
   std::vector<const VariantSummary*> ranked() const;

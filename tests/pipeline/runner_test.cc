@@ -1,0 +1,161 @@
+#include "pipeline/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "ml/registry.h"
+#include "pipeline/prefix_trie.h"
+#include "support/test_util.h"
+
+namespace n4a::pipeline {
+namespace {
+
+Json gasoline_config(const Json& pipeline) {
+  return {{"name", "unit"},
+          {"dataset",
+           {{"path", n4a::testing::SourcePath("data/gasoline.csv").string()},
+            {"target", "octane"},
+            {"test", {{"rows", "51-60"}}}}},
+          {"cv", {{"type", "kfold"}, {"n_splits", 4}, {"shuffle", true}, {"seed", 1}}},
+          {"pipeline", pipeline}};
+}
+
+Json issue_pipeline() {
+  return Json::parse(R"([
+    {"_or_": [{"op": "SNV"}, {"op": "MSC"}, null]},
+    {"op": "SavitzkyGolay", "window_length": 11, "polyorder": 2, "deriv": {"_or_": [0, 1, 2]}},
+    {"model": "PLSRegression", "n_components": {"_range_": [1, 6]}}
+  ])");
+}
+
+TEST(PrefixTrieTest, SharesPrefixes) {
+  auto variants = build_variants(issue_pipeline(), 1000);
+  ASSERT_TRUE(variants.ok());
+  PrefixTrie trie(*variants);
+  // root + SNV + MSC + 3 SG under each of SNV, MSC and the root.
+  EXPECT_EQ(trie.nodes().size(), 1u + 2u + 9u);
+  EXPECT_EQ(trie.path_of(0).size(), 2u);
+  EXPECT_EQ(trie.path_of(variants->size() - 1).size(), 1u);
+  EXPECT_EQ(trie.node(trie.leaf_of(0)).variants.size(), 6u);
+}
+
+TEST(RunnerTest, SharesPrefixWorkAndScoresEveryVariant) {
+  auto run = prepare_run(gasoline_config(issue_pipeline()), {});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->data.train.data.n_samples(), 50);
+  ASSERT_TRUE(run->data.test.has_value());
+  EXPECT_EQ(run->data.test->source_rows.front(), 50);
+  auto report = run_sweep(*run, nullptr, RunOptions{});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->ranked().size(), 54u);
+  // 12 distinct fitted prefixes x (4 folds + refit), not 54 x 2 x 5.
+  EXPECT_EQ(report->transform_fits, 11u * 5u);
+  EXPECT_EQ(report->model_fits, 54u * 5u);
+  for (const VariantSummary* v : report->ranked()) {
+    ASSERT_TRUE(v->cv_val_score && v->cv_oof_score && v->cv_test_score) << v->name;
+    EXPECT_TRUE(std::isfinite(*v->cv_oof_score));
+  }
+  const auto best = report->ranked().front();
+  EXPECT_LT(*best->cv_test_score, 0.5);
+}
+
+TEST(RunnerTest, LeaveOneOutRanksByPooledScore) {
+  Json config = gasoline_config(Json::parse(R"([{"model": "PLSRegression", "n_components": 3}])"));
+  config["cv"] = {{"type", "loo"}};
+  auto run = prepare_run(config, {});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  auto report = run_sweep(*run, nullptr, RunOptions{});
+  ASSERT_TRUE(report.ok());
+  const VariantSummary& v = report->variants[0];
+  EXPECT_TRUE(report->rank_by_oof);
+  EXPECT_EQ(v.cv_score, v.cv_oof_score);
+  // The mean of per-sample RMSEs (= MAE) is at most the pooled RMSE.
+  EXPECT_LE(*v.cv_val_score, *v.cv_oof_score + 1e-12);
+}
+
+// The recorded chain is complete enough to replay: the fold_final artifacts
+// of each step, applied in order to the test rows, give the recorded test
+// predictions.
+TEST(RunnerTest, RecordedChainReplaysTheTestPredictions) {
+  n4a::testing::TempDir dir;
+  auto store = WorkspaceStore::open((dir / "ws").string());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Json pipeline = Json::parse(R"([{"op": "MSC"}, {"op": "SavitzkyGolay", "deriv": 1},
+                                  {"model": "PLSRegression", "n_components": {"_or_": [3, 5]}}])");
+  auto run = prepare_run(gasoline_config(pipeline), {});
+  ASSERT_TRUE(run.ok());
+  auto report = run_sweep(*run, store->get(), RunOptions{});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->ranked().size(), 2u);
+  const VariantSummary& v = *report->ranked().front();
+  auto chain = (*store)->get_chain(v.chain_id);
+  ASSERT_TRUE(chain.ok()) << chain.status().ToString();
+  ASSERT_EQ(chain->steps.size(), 3u);
+  EXPECT_EQ(chain->model_step_idx, 2);
+  EXPECT_EQ(chain->cv_fold_count, 4);
+  EXPECT_EQ(chain->fold_artifacts.size(), 5u);
+  EXPECT_EQ(chain->shared_artifacts["0"].size(), 5u);
+
+  ml::Matrix x = run->data.test->data.x;
+  std::unique_ptr<ml::Operator> model;
+  for (const Json& step : chain->steps) {
+    auto bytes = (*store)->load_artifact(step["artifacts"]["fold_final"].get<std::string>());
+    ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+    auto op = ml::deserialize_operator(*bytes);
+    ASSERT_TRUE(op.ok()) << op.status().ToString();
+    EXPECT_EQ((*op)->name(), step["operator"].get<std::string>());
+    if (step["kind"] == "model") {
+      model = std::move(*op);
+    } else {
+      auto next = (*op)->transform(x);
+      ASSERT_TRUE(next.ok());
+      x = *next;
+    }
+  }
+  auto y = model->predict(x);
+  ASSERT_TRUE(y.ok());
+
+  PredictionFilter filter;
+  filter.chain_id = v.chain_id;
+  filter.partition = "test";
+  auto rows = (*store)->query_predictions(filter);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->rows.size(), 1u);
+  const auto id = std::get<std::string>(rows->rows[0][rows->column_index("prediction_id")]);
+  auto arrays = (*store)->load_prediction_arrays(id);
+  ASSERT_TRUE(arrays.ok()) << arrays.status().ToString();
+  ASSERT_EQ(arrays->y_pred.size(), 10u);
+  EXPECT_EQ(arrays->sample_indices.front(), 50);
+  for (size_t i = 0; i < 10; ++i)
+    EXPECT_NEAR(arrays->y_pred[i], (*y)(static_cast<Eigen::Index>(i), 0), 1e-9);
+  auto recorded = (*store)->get_run(report->run_id);
+  ASSERT_TRUE(recorded.ok());
+  EXPECT_EQ(recorded->status, "completed");
+  EXPECT_EQ(recorded->datasets[0]["hash"], run->data.dataset_hash);
+}
+
+TEST(RunnerTest, StopBeforeStartRecordsAnInterruptedRun) {
+  n4a::testing::TempDir dir;
+  auto store = WorkspaceStore::open((dir / "ws").string());
+  ASSERT_TRUE(store.ok());
+  auto run = prepare_run(gasoline_config(issue_pipeline()), {});
+  ASSERT_TRUE(run.ok());
+  RunOptions options;
+  options.should_stop = [] { return true; };
+  auto report = run_sweep(*run, store->get(), options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->status, RunStatus::kInterrupted);
+  EXPECT_TRUE(report->ranked().empty());
+  auto recorded = (*store)->get_run(report->run_id);
+  ASSERT_TRUE(recorded.ok());
+  EXPECT_EQ(recorded->status, "interrupted");
+  // Resuming runs everything, under the same run id.
+  auto resumed = resume_sweep(**store, report->run_id, RunOptions{});
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  EXPECT_EQ(resumed->ranked().size(), 54u);
+  EXPECT_EQ((*store)->get_run(report->run_id)->status, "completed");
+}
+
+}  // namespace
+}  // namespace n4a::pipeline
