@@ -135,17 +135,17 @@ const Status& StatusOf(const Result<T>& r) {
 
 // Returns the Status of `expr` (a Status or a Result<T>) from the enclosing
 // function when it is not ok.
-#define N4A_TRY(expr)                                    \
-  do {                                                   \
-    auto&& n4a_try_value_ = (expr);                      \
-    if (!::n4a::internal::StatusOf(n4a_try_value_).ok()) \
-      return ::n4a::internal::StatusOf(n4a_try_value_);  \
+#define N4A_TRY(expr) N4A_TRY_IMPL(N4A_CONCAT(n4a_try_value_, __COUNTER__), expr)
+#define N4A_TRY_IMPL(tmp, expr)                                                      \
+  do {                                                                               \
+    auto&& tmp = (expr);                                                             \
+    if (!::n4a::internal::StatusOf(tmp).ok()) return ::n4a::internal::StatusOf(tmp); \
   } while (false)
 
 // `N4A_ASSIGN_OR_RETURN(auto x, MakeX());` declares x from a Result's value,
 // or returns its Status from the enclosing function.
 #define N4A_ASSIGN_OR_RETURN(lhs, expr) \
-  N4A_ASSIGN_OR_RETURN_IMPL(N4A_CONCAT(n4a_result_, __LINE__), lhs, expr)
+  N4A_ASSIGN_OR_RETURN_IMPL(N4A_CONCAT(n4a_result_, __COUNTER__), lhs, expr)
 #define N4A_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                              \
   if (!tmp.ok()) return tmp.status();             \

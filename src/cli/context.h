@@ -58,5 +58,6 @@ void AddFormatOption(CLI::App* cmd, std::string& format);
 void RegisterWorkspaceCommands(CLI::App& app, Context& ctx);
 void RegisterQueryCommands(CLI::App& app, Context& ctx);
 void RegisterRunCommands(CLI::App& app, Context& ctx);
+void RegisterMaintenanceCommands(CLI::App& app, Context& ctx);
 
 }  // namespace n4a::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   RegisterWorkspaceCommands(app, ctx);
   RegisterQueryCommands(app, ctx);
   RegisterRunCommands(app, ctx);
+  RegisterMaintenanceCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -69,6 +69,13 @@ void PrintAligned(std::ostream& out, const Table& t) {
 
 }  // namespace
 
+std::string HumanBytes(uint64_t n) {
+  if (n < 1024) return fmt::format("{} B", n);
+  if (n < (uint64_t{1} << 20)) return fmt::format("{:.1f} KiB", n / 1024.0);
+  if (n < (uint64_t{1} << 30)) return fmt::format("{:.1f} MiB", n / 1048576.0);
+  return fmt::format("{:.2f} GiB", n / 1073741824.0);
+}
+
 Result<Format> ParseFormat(const std::string& name) {
   if (name == "table") return Format::kTable;
   if (name == "json") return Format::kJson;

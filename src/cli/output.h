@@ -1,6 +1,7 @@
 // Printing Tables for people (aligned text) and for scripts (JSON, CSV).
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 
@@ -18,6 +19,9 @@ Result<Format> ParseFormat(const std::string& name);
 // JSON). CSV: a header row, then RFC 4180 quoted rows. Table: aligned
 // columns, numbers right-aligned, "(no rows)" when empty.
 void PrintTable(std::ostream& out, const Table& table, Format format);
+
+// A byte count for people: "512 B", "1.5 KiB", "3.2 MiB", "1.25 GiB".
+std::string HumanBytes(uint64_t n);
 
 // A value as plain text (doubles with up to 6 significant digits in tables).
 std::string ValueText(const Value& v, Format format);

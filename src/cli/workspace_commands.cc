@@ -16,13 +16,6 @@ int Init(Context& ctx, const std::string& path) {
   return kExitOk;
 }
 
-std::string Bytes(uint64_t n) {
-  if (n < 1024) return fmt::format("{} B", n);
-  if (n < (1u << 20)) return fmt::format("{:.1f} KiB", n / 1024.0);
-  if (n < (1u << 30)) return fmt::format("{:.1f} MiB", n / 1048576.0);
-  return fmt::format("{:.2f} GiB", n / 1073741824.0);
-}
-
 int Info(Context& ctx, const std::string& format_name) {
   auto format = ParseFormat(format_name);
   if (!format.ok()) return ctx.fail(format.status());
@@ -44,9 +37,9 @@ int Info(Context& ctx, const std::string& format_name) {
   }
   std::cout << "workspace:       " << info->path << "\n"
             << "schema version:  " << info->schema_version << "\n"
-            << "catalog:         " << Bytes(info->catalog_bytes) << " (store.duckdb)\n"
-            << "artifacts:       " << Bytes(info->artifact_bytes) << "\n"
-            << "arrays:          " << Bytes(info->array_bytes) << "\n\n";
+            << "catalog:         " << HumanBytes(info->catalog_bytes) << " (store.duckdb)\n"
+            << "artifacts:       " << HumanBytes(info->artifact_bytes) << "\n"
+            << "arrays:          " << HumanBytes(info->array_bytes) << "\n\n";
   PrintTable(std::cout, info->table_counts, *format);
   return kExitOk;
 }
