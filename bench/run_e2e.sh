@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The figures of issue 5 (`n4a run`), measured in one run on this machine
+# (bench/run.sh calls this with the build dir):
+#   1. recording overhead: a sweep of 40 variants x 5 folds (+ refit) on 2,000 x
+#      1,000 synthetic spectra, with --no-record and with recording into a fresh
+#      workspace, each REPEATS times interleaved; median wall times, and the
+#      overhead ratio of the sweep (the time n4a reports: fitting, scoring and,
+#      when recording, until the last commit returned) and of the whole
+#      process (including loading the 18 MB CSV);
+#      and the CPU time (user + sys) of the process, steadier on a shared machine;
+#   2. the gasoline example (135 variants) wall time, recorded.
+# Writes bench/results/run_summary.json and prints a table. Goal: recording
+# adds at most 15% to the sweep.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+N4A="$PWD/$BUILD/n4a"
+OUT=bench/results
+REPEATS=${REPEATS:-3}
+JOBS=${JOBS:-$(nproc)}
+mkdir -p "$OUT"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# 2,000 spectra x 1,000 wavelengths: two Gaussian bands whose heights set y.
+awk -v n=2000 -v p=1000 'BEGIN {
+  srand(11); printf "y"; for (j = 0; j < p; j++) printf ",%d", 1000 + 2 * j; printf "\n";
+  for (i = 0; i < n; i++) {
+    a = rand(); b = rand(); base = rand() * 0.2; printf "%.6f", 3 * a - 2 * b + 0.05 * rand();
+    for (j = 0; j < p; j++) {
+      v = base + a * exp(-((j - p / 3) / 20) ^ 2) + b * exp(-((j - 2 * p / 3) / 30) ^ 2);
+      printf ",%.6f", v + 0.01 * rand() }
+    printf "\n" } }' > "$TMP/spectra.csv"
+cat > "$TMP/sweep.json" <<'JSON'
+{"name": "bench_40x5",
+ "dataset": {"path": "spectra.csv", "target": "y", "test": {"fraction": 0.2, "seed": 1}},
+ "cv": {"type": "kfold", "n_splits": 5, "shuffle": true, "seed": 0},
+ "pipeline": [{"_or_": [{"op": "SNV"}, {"op": "MSC"}]},
+              {"op": "SavitzkyGolay", "window_length": 15, "polyorder": 2, "deriv": {"_or_": [0, 1]}},
+              {"model": "PLSRegression", "n_components": {"_range_": [1, 10]}}]}
+JSON
+
+now() { date +%s.%N; }
+# run_once MODE OUTFILE: prints "<process seconds> <sweep ms> <process CPU seconds>"
+run_once() {
+  local args=(--no-record)
+  if [ "$1" = record ]; then
+    rm -rf "$TMP/ws"
+    args=(-w "$TMP/ws")
+  fi
+  local t0 t1
+  t0=$(now)
+  (cd "$TMP" && /usr/bin/time -f "%U %S" -o "$TMP/cpu" \
+    "$N4A" run sweep.json "${args[@]}" --jobs "$JOBS" --format json > "$2")
+  t1=$(now)
+  python3 -c "import json; d=json.load(open('$2')); assert d['completed'] == 40, d['completed']
+u, s = map(float, open('$TMP/cpu').read().split()[-2:])
+print($t1 - $t0, d['wall_ms'], u + s)"
+}
+
+: > "$TMP/times"
+for i in $(seq 1 "$REPEATS"); do
+  echo "no_record $(run_once no_record "$TMP/a.json")" >> "$TMP/times"
+  echo "record $(run_once record "$TMP/b.json")" >> "$TMP/times"
+done
+t0=$(now)
+"$N4A" run examples/gasoline_sweep.json -w "$TMP/gasoline_ws" --jobs "$JOBS" --format json > "$TMP/g.json"
+t1=$(now)
+
+python3 - "$TMP/times" "$TMP/g.json" "$t0" "$t1" "$OUT/run_summary.json" "$JOBS" <<'PY'
+import json, statistics, sys
+times, gasoline, t0, t1, out, jobs = sys.argv[1:]
+rows = [line.split() for line in open(times)]
+def med(mode, col):
+    return statistics.median(float(r[col]) for r in rows if r[0] == mode)
+g = json.load(open(gasoline))
+s = {
+    "sweep": "40 variants x 5 folds + refit, 2000 x 1000 spectra (80/20 train/test)",
+    "jobs": int(jobs), "repeats": len(rows) // 2,
+    "no_record_sweep_s": med("no_record", 2) / 1000, "record_sweep_s": med("record", 2) / 1000,
+    "no_record_process_s": med("no_record", 1), "record_process_s": med("record", 1),
+    "no_record_cpu_s": med("no_record", 3), "record_cpu_s": med("record", 3),
+    "gasoline_process_s": float(t1) - float(t0), "gasoline_sweep_s": g["wall_ms"] / 1000,
+    "gasoline_variants": g["completed"],
+    "gasoline_best": g["leaderboard"][0]["name"], "gasoline_best_test_rmse": g["leaderboard"][0]["test_score"],
+}
+s["sweep_overhead"] = s["record_sweep_s"] / s["no_record_sweep_s"] - 1
+s["process_overhead"] = s["record_process_s"] / s["no_record_process_s"] - 1
+s["cpu_overhead"] = s["record_cpu_s"] / s["no_record_cpu_s"] - 1
+json.dump(s, open(out, "w"), indent=2)
+print(f"n4a run: recording overhead ({s['sweep']}, --jobs {jobs}, median of {s['repeats']})")
+print(f"  {'':28} {'--no-record':>12} {'recorded':>10} {'overhead':>9}")
+print(f"  {'sweep (fit, score, commit)':28} {s['no_record_sweep_s']:>11.2f}s {s['record_sweep_s']:>9.2f}s {100*s['sweep_overhead']:>8.1f}%")
+print(f"  {'whole process (+ CSV load)':28} {s['no_record_process_s']:>11.2f}s {s['record_process_s']:>9.2f}s {100*s['process_overhead']:>8.1f}%")
+print(f"  {'process CPU time (user+sys)':28} {s['no_record_cpu_s']:>11.2f}s {s['record_cpu_s']:>9.2f}s {100*s['cpu_overhead']:>8.1f}%")
+print(f"  goal: <= 15% ({'met' if s['sweep_overhead'] <= 0.15 else 'NOT met'})")
+print(f"gasoline example: {g['completed']} variants recorded in {s['gasoline_process_s']:.2f} s "
+      f"(sweep {s['gasoline_sweep_s']:.2f} s); best {s['gasoline_best']}, test RMSE {s['gasoline_best_test_rmse']:.3f}")
+PY
