@@ -5,6 +5,8 @@
 namespace n4a::pipeline {
 namespace {
 
+constexpr int kChainFormatVersion = 1;  // docs/formats/chain.md
+
 std::vector<const FoldOutcome*> all_folds(const VariantResult& r) {
   std::vector<const FoldOutcome*> out;
   for (const FoldOutcome& f : r.folds) out.push_back(&f);
