@@ -177,6 +177,15 @@ class WorkspaceStore {
   // Count, bytes on disk, references and what deduplication saved.
   Result<Table> artifact_stats();
 
+  // Writes the predictions matching `filter` (its limit and offset ignored)
+  // to a Parquet file at `path` (ZSTD; published atomically), with the
+  // arrays columns of docs/formats/arrays.md when `with_arrays` is kYes.
+  // Returns the number of rows written.
+  enum class WithArrays { kNo, kYes };
+  Result<int64_t> export_predictions_parquet(const std::string& path,
+                                             const PredictionFilter& filter,
+                                             WithArrays with_arrays);
+
   // --- Cleanup (DESIGN.md "Commit protocol", step 3).
   // Removes a run and everything under it in one transaction, releasing
   // artifact references; files stay until gc_artifacts().

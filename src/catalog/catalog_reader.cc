@@ -217,7 +217,7 @@ Result<Table> ListPipelines(db::Connection& con, const PipelineFilter& f) {
   Filter(where, params, "status", f.status);
   std::string sql =
       "SELECT pipeline_id, run_id, name, status, dataset_name, metric, best_val, best_test, "
-      "duration_ms, created_at, error FROM pipelines" +
+      "duration_ms, created_at, error, generator_choices FROM pipelines" +
       where + " ORDER BY created_at, pipeline_id" + LimitOffset(params, f.limit, f.offset);
   return con.query(sql, params);
 }
@@ -255,15 +255,21 @@ Result<Table> ListChains(db::Connection& con, const ChainFilter& f) {
   return con.query(sql, params);
 }
 
-Result<Table> QueryPredictions(db::Connection& con, const PredictionFilter& f) {
+std::string PredictionWhere(const PredictionFilter& f, const std::string& alias,
+                            std::vector<db::Value>& params) {
   std::string where;
+  Filter(where, params, alias + "pipeline_id", f.pipeline_id);
+  Filter(where, params, alias + "chain_id", f.chain_id);
+  Filter(where, params, alias + "dataset_name", f.dataset_name);
+  Filter(where, params, alias + "partition", f.partition);
+  Filter(where, params, alias + "fold_id", f.fold_id);
+  Filter(where, params, alias + "model_class", f.model_class);
+  return where;
+}
+
+Result<Table> QueryPredictions(db::Connection& con, const PredictionFilter& f) {
   std::vector<db::Value> params;
-  Filter(where, params, "pipeline_id", f.pipeline_id);
-  Filter(where, params, "chain_id", f.chain_id);
-  Filter(where, params, "dataset_name", f.dataset_name);
-  Filter(where, params, "partition", f.partition);
-  Filter(where, params, "fold_id", f.fold_id);
-  Filter(where, params, "model_class", f.model_class);
+  std::string where = PredictionWhere(f, "", params);
   std::string sql =
       "SELECT prediction_id, pipeline_id, chain_id, dataset_name, model_name, model_class, "
       "fold_id, partition, val_score, test_score, train_score, metric, task_type, n_samples, "

@@ -24,6 +24,10 @@ Result<Table> ListRuns(db::Connection& con, const RunFilter& filter);
 Result<Table> ListPipelines(db::Connection& con, const PipelineFilter& filter);
 Result<Table> ListChains(db::Connection& con, const ChainFilter& filter);
 Result<Table> QueryPredictions(db::Connection& con, const PredictionFilter& filter);
+// " WHERE ..." (or "") for the filter's fields on columns of `alias`
+// ("p." or ""), appending their values to `params`. Ignores limit/offset.
+std::string PredictionWhere(const PredictionFilter& filter, const std::string& alias,
+                            std::vector<db::Value>& params);
 Result<Table> TopPredictions(db::Connection& con, const TopQuery& query);
 
 // True when `id` exists in `table` (runs, pipelines, chains, projects).

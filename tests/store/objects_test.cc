@@ -144,7 +144,9 @@ TEST(StoreObjectsTest, ArraysRoundTripCompactAndSurviveDeletes) {
     arrays.y_pred = {1.5 * i, 2, 2.5};
     arrays.sample_indices = {0, 1, i};
     ids.push_back(*f.store->save_prediction(Pred(f.pipeline, "fold_" + std::to_string(i)), arrays));
-    if (i == 2) ASSERT_TRUE(f.store->flush().ok());  // two part files
+    if (i == 2) {
+      ASSERT_TRUE(f.store->flush().ok());  // two part files
+    }
   }
   auto back = f.store->load_prediction_arrays(ids[4]);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
@@ -174,6 +176,40 @@ TEST(StoreObjectsTest, ArraysRoundTripCompactAndSurviveDeletes) {
   EXPECT_EQ(old->files_removed, 2);
   EXPECT_EQ(f.store->load_pipeline_arrays(f.pipeline)->size(), 5u);
   EXPECT_TRUE(f.store->check()->ok());
+}
+
+TEST(StoreObjectsTest, ExportsPredictionsWithAndWithoutArrays) {
+  Fixture f;
+  for (int i = 0; i < 4; ++i) {
+    PredictionArrays arrays;
+    arrays.y_true = {1.0 * i};
+    arrays.y_pred = {2.0 * i};
+    auto p = Pred(f.pipeline, "fold_" + std::to_string(i));
+    p.partition = i < 3 ? "val" : "test";
+    ASSERT_TRUE(f.store->save_prediction(p, arrays).ok());
+    if (i == 1) {
+      ASSERT_TRUE(f.store->flush().ok());  // arrays in two parts
+    }
+  }
+  ASSERT_TRUE(f.store->save_prediction(Pred(f.pipeline, "no_arrays")).ok());
+  std::string meta = (f.dir / "meta.parquet").string();
+  std::string full = (f.dir / "full.parquet").string();
+  PredictionFilter val;
+  val.partition = "val";
+  auto n = f.store->export_predictions_parquet(meta, val, WorkspaceStore::WithArrays::kNo);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 4);
+  EXPECT_EQ(*f.store->export_predictions_parquet(full, {}, WorkspaceStore::WithArrays::kYes), 5);
+  auto con = db::Connection::open(":memory:", db::AccessMode::kReadWrite);
+  ASSERT_TRUE(con.ok());
+  auto t =
+      (*con)->query("SELECT count(*), count(y_true), sum(y_pred[1]) FROM read_parquet($1)", {full});
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(std::get<int64_t>(t->rows[0][0]), 5);
+  EXPECT_EQ(std::get<int64_t>(t->rows[0][1]), 4);
+  EXPECT_EQ(std::get<double>(t->rows[0][2]), 12.0);
+  auto m = (*con)->query("SELECT count(*) FROM read_parquet($1) WHERE partition = 'val'", {meta});
+  EXPECT_EQ(std::get<int64_t>(m->rows[0][0]), 4);
 }
 
 TEST(StoreObjectsTest, GcRemovesOnlyUnreferencedOldArtifacts) {
