@@ -24,6 +24,10 @@ class FaultyWritableFile final : public WritableFile {
   std::unique_ptr<WritableFile> base_;
 };
 
+Status ReadOnly(const std::string& op, const std::string& path) {
+  return Status::IOError(op + " " + path + ": Read-only file system");
+}
+
 }  // namespace
 
 void FaultInjectionEnv::set_now_micros(std::optional<int64_t> micros) {
@@ -48,13 +52,28 @@ Status FaultInjectionEnv::check_sync(const std::string& path) {
 
 Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::new_writable_file(
     const std::string& path) {
+  if (read_only_) return ReadOnly("create", path);
   if (disk_full_) return Status::IOError("create " + path + ": No space left on device");
   N4A_ASSIGN_OR_RETURN(auto file, base_->new_writable_file(path));
   return std::unique_ptr<WritableFile>(
       std::make_unique<FaultyWritableFile>(this, path, std::move(file)));
 }
 
+Status FaultInjectionEnv::remove_file(const std::string& path) {
+  if (read_only_) return ReadOnly("remove", path);
+  return base_->remove_file(path);
+}
+
+Result<std::unique_ptr<LockFile>> FaultInjectionEnv::open_lock_file(const std::string& path,
+                                                                    LockFileAccess access) {
+  if (read_only_ && access == LockFileAccess::kReadWrite) {
+    return ReadOnly("open lock file", path);
+  }
+  return base_->open_lock_file(path, access);
+}
+
 Status FaultInjectionEnv::create_dirs(const std::string& path) {
+  if (read_only_ && !base_->file_exists(path)) return ReadOnly("create directory", path);
   if (disk_full_ && !base_->file_exists(path)) {
     return Status::IOError("create directory " + path + ": No space left on device");
   }
@@ -62,6 +81,7 @@ Status FaultInjectionEnv::create_dirs(const std::string& path) {
 }
 
 Status FaultInjectionEnv::rename_file(const std::string& from, const std::string& to) {
+  if (read_only_) return ReadOnly("rename", from);
   if (fail_rename_.exchange(false)) return Status::IOError("rename " + from + ": injected fault");
   return base_->rename_file(from, to);
 }

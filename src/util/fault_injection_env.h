@@ -22,6 +22,10 @@ class FaultInjectionEnv final : public Env {
   // While on, every write fails with "No space left on device".
   void set_disk_full(bool full) { disk_full_ = full; }
 
+  // While on, everything that would modify the filesystem fails with
+  // "Read-only file system", as on a read-only mount.
+  void set_read_only(bool read_only) { read_only_ = read_only; }
+
   // Freezes the clock at `micros` (and returns to the real one with nullopt).
   void set_now_micros(std::optional<int64_t> micros);
   void advance_clock_micros(int64_t delta) { fake_now_ += delta; }
@@ -40,14 +44,12 @@ class FaultInjectionEnv final : public Env {
     return base_->list_dir(path);
   }
   Status create_dirs(const std::string& path) override;
-  Status remove_file(const std::string& path) override { return base_->remove_file(path); }
+  Status remove_file(const std::string& path) override;
   Status rename_file(const std::string& from, const std::string& to) override;
   Status sync_file(const std::string& path) override;
   Status sync_dir(const std::string& path) override;
   Result<std::unique_ptr<LockFile>> open_lock_file(const std::string& path,
-                                                   LockFileAccess access) override {
-    return base_->open_lock_file(path, access);
-  }
+                                                   LockFileAccess access) override;
   int64_t now_micros() override;
   void sleep_micros(int64_t micros) override { base_->sleep_micros(micros); }
 
@@ -61,6 +63,7 @@ class FaultInjectionEnv final : public Env {
   std::atomic<bool> fail_sync_{false};
   std::atomic<bool> fail_rename_{false};
   std::atomic<bool> disk_full_{false};
+  std::atomic<bool> read_only_{false};
   std::atomic<bool> clock_frozen_{false};
   std::atomic<int64_t> fake_now_{0};
 };

@@ -276,6 +276,32 @@ TEST(WorkspaceStoreTest, FullDiskFailsCleanly) {
   EXPECT_FALSE(std::filesystem::exists(dir / "ws"));
 }
 
+TEST(WorkspaceStoreTest, ReadOnlyFilesystemStillReadsAndRefusesWritesClearly) {
+  TempDir dir;
+  std::string run;
+  {
+    auto store = OpenOrDie(dir.str());
+    run = *store->begin_run("r", {}, {});
+    ASSERT_TRUE(store->close().ok());
+  }
+  FaultInjectionEnv env;
+  env.set_read_only(true);
+  StoreOptions options;
+  options.env = &env;
+  options.mode = OpenMode::kMustExist;
+  auto store = WorkspaceStore::open(dir.str(), options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->get_run(run)->name, "r");
+  ASSERT_TRUE((*store)->complete_run(run, {}).IsIOError());
+  Status s = (*store)->flush();  // the write stays buffered and fails again
+  EXPECT_NE(s.message().find("Read-only file system"), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find("store.lock"), std::string::npos) << s.ToString();
+  auto saved = (*store)->save_artifact("bytes", "Op", "model", "bin");
+  EXPECT_FALSE(saved.ok());
+  env.set_read_only(false);
+  EXPECT_EQ((*store)->get_run(run)->status, "completed");  // nothing was lost
+}
+
 TEST(WorkspaceStoreTest, BufferedWritesAreInvisibleToOthersUntilFlush) {
   TempDir dir;
   auto writer = OpenOrDie(dir.str());
