@@ -82,6 +82,8 @@ class Env {
   virtual Status remove_file(const std::string& path) = 0;
   // Atomically replaces `to` with `from` (POSIX rename).
   virtual Status rename_file(const std::string& from, const std::string& to) = 0;
+  // Sets a file's modification time to now (GC grace periods start over).
+  virtual Status touch_file(const std::string& path) = 0;
   // Makes an existing file's content durable (fsync), e.g. one that DuckDB wrote.
   virtual Status sync_file(const std::string& path) = 0;
   // Makes a directory's entries durable (fsync on the directory).

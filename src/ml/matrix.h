@@ -1,18 +1,9 @@
 // Matrix types of the ml layer: spectra are row-major (one sample per row),
 // so that a sample's features are contiguous and row-wise operators (SNV,
 // Savitzky-Golay, derivatives) stream through memory.
-//
-// Eigen is reached through <eigen3/Eigen/...> when the include path of the
-// Eigen3 CMake target is not visible (targets that link n4a only get it
-// privately); /usr/include is a system directory, so Eigen's own warnings
-// stay out of ours either way.
 #pragma once
 
-#if __has_include(<Eigen/Dense>)
 #include <Eigen/Dense>
-#else
-#include <eigen3/Eigen/Dense>
-#endif
 
 namespace n4a::ml {
 

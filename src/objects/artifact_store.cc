@@ -110,7 +110,9 @@ std::string ArtifactStore::absolute(std::string_view relative_path) const {
 bool ArtifactStore::has_object(const std::string& relative_path, uint64_t size) {
   auto existing = env_->file_size(absolute(relative_path));
   if (!existing.ok() || *existing != size) return false;
-  TouchFile(absolute(relative_path));
+  // A dedup hit on an old file restarts its grace period, or a concurrent GC
+  // could delete the object a writer is about to reference (best effort).
+  (void)env_->touch_file(absolute(relative_path));
   return true;
 }
 

@@ -1,8 +1,5 @@
 #include "objects/object_files.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-
 #include <algorithm>
 
 #include "util/atomic_file.h"
@@ -83,10 +80,6 @@ Status CreateDirsDurably(Env* env, const std::string& root, const std::string& r
   N4A_TRY(CreateDirsDurably(env, root, parent));
   N4A_TRY(env->create_dirs(Join(root, relative_dir)));
   return env->sync_dir(Join(root, parent));
-}
-
-void TouchFile(const std::string& path) {
-  (void)::utimensat(AT_FDCWD, path.c_str(), nullptr, 0);
 }
 
 std::string ParentOf(const std::string& relative_path) {

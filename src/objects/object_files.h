@@ -59,12 +59,6 @@ SweepReport SweepFiles(Env* env, const std::string& root, const std::vector<File
 // crash. Ok if it exists.
 Status CreateDirsDurably(Env* env, const std::string& root, const std::string& relative_dir);
 
-// Sets a file's mtime to now (best effort): a dedup hit on an old file must
-// restart its grace period, or a concurrent GC could delete the object a
-// writer is about to reference. Env has no such call yet, so this uses
-// utimensat directly.
-void TouchFile(const std::string& path);
-
 // The folder part of a relative path ("a/b/c" -> "a/b"; "c" -> "").
 std::string ParentOf(const std::string& relative_path);
 

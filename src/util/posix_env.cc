@@ -214,6 +214,12 @@ class PosixEnv final : public Env {
     return Status::Ok();
   }
 
+  Status touch_file(const std::string& path) override {
+    if (::utimensat(AT_FDCWD, path.c_str(), nullptr, 0) != 0)
+      return PosixError("touch", path, errno);
+    return Status::Ok();
+  }
+
   Status sync_file(const std::string& path) override {
     FdHolder fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) return PosixError("open", path, errno);
