@@ -310,21 +310,24 @@ Result<Table> TopPredictions(db::Connection& con, const TopQuery& q) {
   }
   // Rank on narrow rows first, then fetch the few winners' details.
   std::string group = q.group_by.empty() ? "" : ", " + q.group_by;
-  std::string ranked = "SELECT prediction_id" + group + ", " + score + " AS score, " + key +
-                       " AS sort_key FROM predictions" + where;
+  // Ties break on rowid: deterministic for one catalog state, and an integer
+  // sort key is much cheaper than the 36-character prediction id. The
+  // winners' details are fetched by rowid too (a direct fetch, no scan).
+  std::string ranked = "SELECT rowid AS rid, prediction_id" + group + ", " + score + " AS score, " +
+                       key + " AS sort_key FROM predictions" + where;
   if (!q.group_by.empty()) {
     ranked = "SELECT * FROM (" + ranked + ") QUALIFY row_number() OVER (PARTITION BY " +
-             q.group_by + " ORDER BY sort_key, prediction_id) = 1";
+             q.group_by + " ORDER BY sort_key, rid) = 1";
   }
   params.emplace_back(q.n);
   std::string sql =
-      "WITH top AS (SELECT prediction_id, score, sort_key FROM (" + ranked +
-      ") ORDER BY sort_key, prediction_id LIMIT $" + std::to_string(params.size()) +
-      ") SELECT row_number() OVER (ORDER BY top.sort_key, top.prediction_id) AS rank, top.score, "
+      "WITH top AS (SELECT rid, prediction_id, score, sort_key FROM (" + ranked +
+      ") ORDER BY sort_key, rid LIMIT $" + std::to_string(params.size()) +
+      ") SELECT row_number() OVER (ORDER BY top.sort_key, top.rid) AS rank, top.score, "
       "x.prediction_id, p.name AS pipeline_name, x.model_class, x.preprocessings, "
       "x.dataset_name, x.fold_id, x.partition, x.metric, x.val_score, x.test_score, "
       "x.train_score, x.n_samples, x.pipeline_id, x.chain_id FROM top "
-      "JOIN predictions x ON x.prediction_id = top.prediction_id "
+      "JOIN predictions x ON x.rowid = top.rid "
       "LEFT JOIN pipelines p ON p.pipeline_id = x.pipeline_id ORDER BY rank";
   return con.query(sql, params);
 }
