@@ -96,9 +96,12 @@ TEST(GoldenTest, MetricsMatchSklearn) {
   }
 }
 
-// The classic split of the R pls documentation: samples 1-50 train, 51-60 test.
-TEST(GoldenTest, GasolinePlsTestRmseMatchesSklearn) {
-  const nlohmann::json ref = load_json("gasoline_pls.json");
+// The classic split of the R pls documentation: samples 1-50 train, 51-60
+// test. References: scikit-learn (generate.py) and R's pls (gasoline_pls_r.R).
+class GasolinePlsTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(GasolinePlsTest, TestRmseMatchesReference) {
+  const nlohmann::json ref = load_json(GetParam());
   ASSERT_TRUE(ref.is_object());
   CsvOptions options;
   options.targets = {"octane"};
@@ -120,6 +123,12 @@ TEST(GoldenTest, GasolinePlsTestRmseMatchesSklearn) {
     EXPECT_NEAR(*rmse, expected, 1e-9 * expected) << "k=" << k;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(References, GasolinePlsTest,
+                         ::testing::Values("gasoline_pls.json", "gasoline_pls_r.json"),
+                         [](const auto& param_info) {
+                           return std::string(param_info.index == 0 ? "Sklearn" : "RPls");
+                         });
 
 }  // namespace
 }  // namespace n4a::ml
