@@ -117,8 +117,8 @@ class WorkspaceStore {
   // for a schema newer than this binary, LockTimeout, IOError.
   static Result<std::unique_ptr<WorkspaceStore>> open(const std::string& path,
                                                       StoreOptions options = {});
-  // Flushes what is buffered; an error here is lost, so call close() first
-  // when the outcome matters.
+  // Flushes what is buffered; an error here can only be printed to stderr,
+  // so call close() first when the outcome matters.
   ~WorkspaceStore();
   WorkspaceStore(const WorkspaceStore&) = delete;
   WorkspaceStore& operator=(const WorkspaceStore&) = delete;

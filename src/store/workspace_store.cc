@@ -1,5 +1,6 @@
 #include "n4a/workspace_store.h"
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "store/store_impl.h"
@@ -17,7 +18,14 @@ std::string ResolveWorkspacePath(const std::string& explicit_path) {
 WorkspaceStore::WorkspaceStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 WorkspaceStore::~WorkspaceStore() {
-  if (!impl_->closed_) (void)close();
+  if (impl_->closed_) return;
+  Status s = close();
+  // A destructor cannot return the error; losing writes silently is worse
+  // than a line on stderr (DESIGN.md "Lessons").
+  if (!s.ok()) {
+    std::fprintf(stderr, "n4a: error: writes buffered for workspace %s were not committed: %s\n",
+                 path().c_str(), s.message().c_str());
+  }
 }
 
 Result<std::unique_ptr<WorkspaceStore>> WorkspaceStore::open(const std::string& path,
