@@ -69,6 +69,23 @@ void PrintAligned(std::ostream& out, const Table& t) {
 
 }  // namespace
 
+Table SelectColumns(const Table& table, const std::vector<std::string>& names) {
+  std::vector<int> keep;
+  Table out;
+  for (const std::string& name : names) {
+    int i = table.column_index(name);
+    if (i < 0) continue;
+    keep.push_back(i);
+    out.columns.push_back(name);
+    out.kinds.push_back(table.kinds[static_cast<size_t>(i)]);
+  }
+  for (const auto& row : table.rows) {
+    auto& line = out.rows.emplace_back();
+    for (int i : keep) line.push_back(row[static_cast<size_t>(i)]);
+  }
+  return out;
+}
+
 std::string HumanBytes(uint64_t n) {
   if (n < 1024) return fmt::format("{} B", n);
   if (n < (uint64_t{1} << 20)) return fmt::format("{:.1f} KiB", n / 1024.0);

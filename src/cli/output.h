@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "n4a/status.h"
 #include "n4a/table.h"
@@ -19,6 +20,10 @@ Result<Format> ParseFormat(const std::string& name);
 // JSON). CSV: a header row, then RFC 4180 quoted rows. Table: aligned
 // columns, numbers right-aligned, "(no rows)" when empty.
 void PrintTable(std::ostream& out, const Table& table, Format format);
+
+// The columns of `table` named in `names`, in that order (unknown names are
+// skipped).
+Table SelectColumns(const Table& table, const std::vector<std::string>& names);
 
 // A byte count for people: "512 B", "1.5 KiB", "3.2 MiB", "1.25 GiB".
 std::string HumanBytes(uint64_t n);

@@ -70,6 +70,8 @@ void AddTop(CLI::App& app, Context& ctx) {
   cmd->add_option("--dataset", q.dataset_name, "Only predictions on this dataset");
   cmd->add_option("--group-by", q.group_by,
                   "Best per model_class, model_name, preprocessings, dataset_name, ...");
+  auto& wide = ctx.make<bool>();
+  cmd->add_flag("--wide", wide, "Every column in the table format (json and csv have them all)");
   auto* a = cmd->add_flag("--asc", asc, "Lowest first (default follows the metric)");
   cmd->add_flag("--desc", desc, "Highest first")->excludes(a);
   AddFormatOption(cmd, format);
@@ -78,7 +80,13 @@ void AddTop(CLI::App& app, Context& ctx) {
       if (q.partition == "all") q.partition.clear();
       if (asc) q.order = SortOrder::kAscending;
       if (desc) q.order = SortOrder::kDescending;
-      return ctx.print_query(format, [&](WorkspaceStore& s) { return s.top_predictions(q); });
+      return ctx.print_query(format, [&](WorkspaceStore& s) -> Result<Table> {
+        N4A_ASSIGN_OR_RETURN(Table t, s.top_predictions(q));
+        // People get the columns that fit a terminal; scripts get them all.
+        if (format != "table" || wide) return t;
+        return SelectColumns(t, {"rank", "score", "pipeline_name", "dataset_name", "fold_id",
+                                 "partition", "metric", "n_samples", "chain_id"});
+      });
     };
   });
 }

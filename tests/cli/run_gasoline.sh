@@ -49,4 +49,11 @@ grep -q "rank  pipeline" "$TMP/table.txt" || fail "no leaderboard table: $(cat "
 best_chain=$(field "d['leaderboard'][0]['chain_id']")
 "$N4A" -w "$TMP/ws" chains --run "$run_id" --top 1 --format csv | grep -q "$best_chain" ||
   fail "n4a chains does not rank $best_chain first"
+# n4a top: a compact table for people, every column with --wide and in csv.
+"$N4A" -w "$TMP/ws" top -n 3 > "$TMP/top.txt"
+[ "$(grep -cE 'fold_([0-9]|final) ' "$TMP/top.txt")" = 3 ] || fail "top -n 3: $(cat "$TMP/top.txt")"
+head -1 "$TMP/top.txt" | grep -q 'pipeline_name' || fail "top table lacks pipeline_name"
+! head -1 "$TMP/top.txt" | grep -q 'prediction_id' || fail "top table is not compact"
+"$N4A" -w "$TMP/ws" top -n 3 --wide | head -1 | grep -q 'prediction_id' || fail "top --wide"
+"$N4A" -w "$TMP/ws" top -n 3 --format csv | head -1 | grep -q 'prediction_id' || fail "top csv"
 echo "ok: best test RMSE $best_test"
