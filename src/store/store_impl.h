@@ -12,6 +12,7 @@
 #include "objects/array_store.h"
 #include "objects/artifact_store.h"
 #include "store/catalog_window.h"
+#include "util/uuid.h"
 
 namespace n4a {
 
@@ -101,6 +102,23 @@ class WorkspaceStore::Impl {
   }
   Status require_pipeline(const std::string& id) {
     return require_known(known_pipelines_, "pipelines", "pipeline_id", "pipeline", id);
+  }
+
+  // Buffers a prediction and, if given, its arrays row (both or neither
+  // reach the next commit). Requires mu_.
+  Result<std::string> buffer_prediction(PredictionRecord prediction, objects::ArrayRow* arrays) {
+    N4A_TRY(check_writable());
+    N4A_TRY(require_pipeline(prediction.pipeline_id));
+    if (prediction.prediction_id.empty()) prediction.prediction_id = NewUuidV7();
+    if (prediction.created_at == 0) prediction.created_at = now();
+    std::string id = prediction.prediction_id;
+    if (arrays != nullptr) {
+      arrays->prediction_id = id;
+      pending_arrays_[prediction.dataset_name].push_back(std::move(*arrays));
+    }
+    pending_.predictions.push_back(std::move(prediction));
+    N4A_TRY(maybe_flush_locked());
+    return id;
   }
 
   // Buffers an UPDATE of one row, which must exist at commit.

@@ -154,15 +154,18 @@ Result<GcReport> WorkspaceStore::gc_artifacts(int64_t grace_micros, DryRun dry_r
   if (dry_run == DryRun::kYes || swept.removed_paths.empty()) return report;
   // Rows of unreferenced artifacts whose file is gone go too, unless a chain
   // took a reference meanwhile.
-  std::vector<db::Value> gone(swept.removed_paths.begin(), swept.removed_paths.end());
   N4A_TRY(impl_->window_.write([&](db::Connection& con) -> Status {
-    for (const db::Value& path : gone) {
-      N4A_ASSIGN_OR_RETURN(int64_t n, con.exec_count("DELETE FROM artifacts WHERE artifact_path = "
-                                                     "$1 AND ref_count = 0",
-                                                     {path}));
-      report.catalog_rows_removed += n;
+    N4A_TRY(con.exec("CREATE OR REPLACE TEMP TABLE gc_gone (artifact_path VARCHAR)"));
+    N4A_ASSIGN_OR_RETURN(auto app, db::Appender::create(con, "gc_gone"));
+    for (const std::string& path : swept.removed_paths) {
+      app->append(std::string_view(path));
+      N4A_TRY(app->end_row());
     }
-    return Status::Ok();
+    N4A_TRY(app->close());
+    N4A_ASSIGN_OR_RETURN(report.catalog_rows_removed,
+                         con.exec_count("DELETE FROM artifacts WHERE ref_count = 0 AND "
+                                        "artifact_path IN (SELECT artifact_path FROM gc_gone)"));
+    return con.exec("DROP TABLE gc_gone");
   }));
   return report;
 }

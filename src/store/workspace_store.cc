@@ -175,14 +175,7 @@ Result<std::string> WorkspaceStore::save_chain(ChainRecord chain) {
 
 Result<std::string> WorkspaceStore::save_prediction(PredictionRecord prediction) {
   std::lock_guard lock(impl_->mu_);
-  N4A_TRY(impl_->check_writable());
-  N4A_TRY(impl_->require_pipeline(prediction.pipeline_id));
-  if (prediction.prediction_id.empty()) prediction.prediction_id = NewUuidV7();
-  if (prediction.created_at == 0) prediction.created_at = impl_->now();
-  std::string id = prediction.prediction_id;
-  impl_->pending_.predictions.push_back(std::move(prediction));
-  N4A_TRY(impl_->maybe_flush_locked());
-  return id;
+  return impl_->buffer_prediction(std::move(prediction), nullptr);
 }
 
 Result<std::string> WorkspaceStore::log_step(LogRecord log) {

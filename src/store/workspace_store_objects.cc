@@ -99,15 +99,11 @@ Result<std::string> WorkspaceStore::save_prediction(PredictionRecord prediction,
     return Status::InvalidArgument("y_proba has " + std::to_string(arrays.y_proba.size()) +
                                    " values, not proba_rows x proba_cols");
   }
-  if (prediction.prediction_id.empty()) prediction.prediction_id = NewUuidV7();
   objects::ArrayRow row{prediction.prediction_id, prediction.dataset_name, prediction.model_name,
                         prediction.fold_id,       prediction.partition,    prediction.metric,
                         prediction.task_type,     prediction.val_score,    std::move(arrays)};
-  std::string dataset = prediction.dataset_name;
-  N4A_ASSIGN_OR_RETURN(std::string id, save_prediction(std::move(prediction)));
   std::lock_guard lock(impl_->mu_);
-  impl_->pending_arrays_[dataset].push_back(std::move(row));
-  return id;
+  return impl_->buffer_prediction(std::move(prediction), &row);
 }
 
 Result<PredictionArrays> WorkspaceStore::load_prediction_arrays(const std::string& prediction_id) {
