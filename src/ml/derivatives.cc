@@ -28,11 +28,6 @@ Matrix polynomial_basis(Eigen::Index p, int order) {
   return qr.householderQ() * Matrix::Identity(p, order + 1);
 }
 
-Status no_arrays(std::string_view op, const std::vector<NamedArray>& arrays) {
-  if (!arrays.empty()) return corrupt_state(op, "a stateless operator has no fitted arrays");
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Operator>> Derivative::create(const nlohmann::json& params) {
@@ -40,10 +35,6 @@ Result<std::unique_ptr<Operator>> Derivative::create(const nlohmann::json& param
   N4A_ASSIGN_OR_RETURN(int order, r.integer("order", 1, 1, 4));
   N4A_TRY(r.finish());
   return std::unique_ptr<Operator>(new Derivative(order));
-}
-
-Status Derivative::restore(std::vector<NamedArray> arrays) {
-  return no_arrays(name(), arrays);
 }
 
 Result<Matrix> Derivative::do_transform(const Matrix& x) const {
@@ -68,10 +59,6 @@ Result<std::unique_ptr<Operator>> Detrend::create(const nlohmann::json& params) 
   N4A_ASSIGN_OR_RETURN(int order, r.integer("order", 1, 0, 5));
   N4A_TRY(r.finish());
   return std::unique_ptr<Operator>(new Detrend(order));
-}
-
-Status Detrend::restore(std::vector<NamedArray> arrays) {
-  return no_arrays(name(), arrays);
 }
 
 Result<Matrix> Detrend::do_transform(const Matrix& x) const {

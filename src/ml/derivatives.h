@@ -11,20 +11,15 @@ namespace n4a::ml {
 // times: interior (x[i+1] - x[i-1]) / 2, edges x[1] - x[0] and x[p-1] - x[p-2].
 // The spacing is one feature, not the wavelength step. Params: order (1..4,
 // default 1). Needs at least 2 features.
-class Derivative final : public Operator {
+class Derivative final : public StatelessTransform {
  public:
   static Result<std::unique_ptr<Operator>> create(const nlohmann::json& params);
 
   std::string_view name() const override { return "Derivative"; }
-  OperatorKind kind() const override { return OperatorKind::kTransform; }
   bool is_affine() const override { return true; }
   nlohmann::json params() const override { return {{"order", order_}}; }
-  bool fitted() const override { return true; }
-  std::vector<NamedArray> fitted_arrays() const override { return {}; }
-  Status restore(std::vector<NamedArray> arrays) override;
 
  protected:
-  Status do_fit(const Matrix&, const Matrix&, const FitContext&) override { return Status::Ok(); }
   Result<Matrix> do_transform(const Matrix& x) const override;
 
  private:
@@ -36,20 +31,15 @@ class Derivative final : public Operator {
 // against the feature index x = 0, 1, ..., p-1 (numpy.polyfit(x, row, order);
 // order 1 is scipy.signal.detrend(type="linear"), order 0 removes the mean).
 // Params: order (0..5, default 1). Needs more than `order` features.
-class Detrend final : public Operator {
+class Detrend final : public StatelessTransform {
  public:
   static Result<std::unique_ptr<Operator>> create(const nlohmann::json& params);
 
   std::string_view name() const override { return "Detrend"; }
-  OperatorKind kind() const override { return OperatorKind::kTransform; }
   bool is_affine() const override { return true; }
   nlohmann::json params() const override { return {{"order", order_}}; }
-  bool fitted() const override { return true; }
-  std::vector<NamedArray> fitted_arrays() const override { return {}; }
-  Status restore(std::vector<NamedArray> arrays) override;
 
  protected:
-  Status do_fit(const Matrix&, const Matrix&, const FitContext&) override { return Status::Ok(); }
   Result<Matrix> do_transform(const Matrix& x) const override;
 
  private:

@@ -96,6 +96,11 @@ Status unpack_arrays(std::string_view op, std::vector<NamedArray>& arrays,
   return Status::Ok();
 }
 
+Status StatelessTransform::restore(std::vector<NamedArray> arrays) {
+  if (!arrays.empty()) return corrupt_state(name(), "a stateless operator has no fitted arrays");
+  return Status::Ok();
+}
+
 Status corrupt_state(std::string_view op, std::string_view what) {
   return Status::Corruption(fmt::format("{}: invalid fitted state: {}", op, what));
 }

@@ -104,6 +104,20 @@ class Operator {
   Status check_columns(const Matrix& x, Eigen::Index expected) const;
 };
 
+// A transform with nothing to fit (SNV, Savitzky-Golay, derivatives): fit is
+// a no-op and its binary form carries no arrays.
+class StatelessTransform : public Operator {
+ public:
+  OperatorKind kind() const final { return OperatorKind::kTransform; }
+  bool fitted() const final { return true; }
+  std::vector<NamedArray> fitted_arrays() const final { return {}; }
+  // Corruption if `arrays` is not empty.
+  Status restore(std::vector<NamedArray> arrays) final;
+
+ protected:
+  Status do_fit(const Matrix&, const Matrix&, const FitContext&) final { return Status::Ok(); }
+};
+
 // For restore(): moves `arrays` into `targets` in order, checking that the
 // names match exactly. Corruption naming `op` otherwise. Shapes are the
 // caller's to check.

@@ -73,11 +73,6 @@ nlohmann::json SavitzkyGolay::params() const {
   return {{"window_length", window_}, {"polyorder", polyorder_}, {"deriv", deriv_}};
 }
 
-Status SavitzkyGolay::restore(std::vector<NamedArray> arrays) {
-  if (!arrays.empty()) return corrupt_state(name(), "a stateless operator has no fitted arrays");
-  return Status::Ok();
-}
-
 void SavitzkyGolay::apply_row(const double* in, double* out, Eigen::Index size) const {
   const Eigen::Index half = window_ / 2;
   const Eigen::Index inner = size - 2 * half;

@@ -17,25 +17,20 @@
 
 namespace n4a::ml {
 
-class SavitzkyGolay final : public Operator {
+class SavitzkyGolay final : public StatelessTransform {
  public:
   // Params: window_length (odd, >= 3, default 11), polyorder (< window_length,
   // default 2), deriv (>= 0, default 0).
   static Result<std::unique_ptr<Operator>> create(const nlohmann::json& params);
 
   std::string_view name() const override { return "SavitzkyGolay"; }
-  OperatorKind kind() const override { return OperatorKind::kTransform; }
   bool is_affine() const override { return true; }
   nlohmann::json params() const override;
-  bool fitted() const override { return true; }
-  std::vector<NamedArray> fitted_arrays() const override { return {}; }
-  Status restore(std::vector<NamedArray> arrays) override;
 
   // Filters one row of `size` >= window_length values; `out` must not alias `in`.
   void apply_row(const double* in, double* out, Eigen::Index size) const;
 
  protected:
-  Status do_fit(const Matrix&, const Matrix&, const FitContext&) override { return Status::Ok(); }
   Result<Matrix> do_transform(const Matrix& x) const override;
 
  private:

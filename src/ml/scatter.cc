@@ -14,11 +14,6 @@ Result<std::unique_ptr<Operator>> Snv::create(const nlohmann::json& params) {
   return std::unique_ptr<Operator>(new Snv());
 }
 
-Status Snv::restore(std::vector<NamedArray> arrays) {
-  if (!arrays.empty()) return corrupt_state(name(), "a stateless operator has no fitted arrays");
-  return Status::Ok();
-}
-
 void Snv::apply_row(const double* in, double* out, Eigen::Index size) {
   Eigen::Map<const RowVector> x(in, size);
   Eigen::Map<RowVector> y(out, size);

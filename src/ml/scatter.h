@@ -10,22 +10,17 @@ namespace n4a::ml {
 // Standard normal variate: each row becomes (x - mean(x)) / std(x), with the
 // population standard deviation (ddof = 0); a constant row is only centered.
 // Stateless, no parameters.
-class Snv final : public Operator {
+class Snv final : public StatelessTransform {
  public:
   static Result<std::unique_ptr<Operator>> create(const nlohmann::json& params);
 
   std::string_view name() const override { return "SNV"; }
-  OperatorKind kind() const override { return OperatorKind::kTransform; }
   nlohmann::json params() const override { return nlohmann::json::object(); }
-  bool fitted() const override { return true; }
-  std::vector<NamedArray> fitted_arrays() const override { return {}; }
-  Status restore(std::vector<NamedArray> arrays) override;
 
   // SNV of one row of `size` values from `in` to `out` (may alias).
   static void apply_row(const double* in, double* out, Eigen::Index size);
 
  protected:
-  Status do_fit(const Matrix&, const Matrix&, const FitContext&) override { return Status::Ok(); }
   Result<Matrix> do_transform(const Matrix& x) const override;
 
  private:
