@@ -19,11 +19,14 @@ Json step_json(const StepConfig& step, size_t idx, const std::vector<std::string
   Json artifacts = Json::object();
   for (size_t f = 0; f < fold_names.size() && f < ids.size(); ++f)
     artifacts[fold_names[f]] = ids[f];
-  return {
-      {"step_idx", idx},         {"kind", step.kind == StepKind::kModel ? "model" : "transform"},
-      {"operator", step.op},     {"params", step.full_params},
-      {"name", step.short_name}, {"config_path", step.config_path},
-      {"artifacts", artifacts}};
+  return {{"format_version", kChainFormatVersion},
+          {"step_idx", idx},
+          {"kind", step.kind == StepKind::kModel ? "model" : "transform"},
+          {"operator", step.op},
+          {"params", step.full_params},
+          {"name", step.short_name},
+          {"config_path", step.config_path},
+          {"artifacts", artifacts}};
 }
 
 PredictionRow prediction_row(const RecordContext& ctx, const VariantResult& r,
@@ -77,6 +80,7 @@ ChainRecord make_chain(const RecordContext& ctx, const VariantResult& r,
   c.shared_artifacts = Json::object();
   for (size_t s = 0; s < v.steps.size(); ++s) {
     c.steps.push_back(step_json(v.steps[s], s, names, ids[s]));
+    if (s == 0 && !ctx.feature_names.empty()) c.steps[0]["input_features"] = ctx.feature_names;
     if (s + 1 < v.steps.size()) c.shared_artifacts[std::to_string(s)] = ids[s];
   }
   c.fold_artifacts = c.steps.back()["artifacts"];

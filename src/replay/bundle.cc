@@ -1,0 +1,232 @@
+// .n4a bundles: writing (export_chain) and reading (Bundle);
+// docs/formats/bundle.md.
+#include <fmt/format.h>
+
+#include <set>
+
+#include "replay/csv_input.h"
+#include "replay/export_file.h"
+#include "replay/fitted_chain.h"
+#include "replay/stored_chain.h"
+#include "replay/zip_archive.h"
+#include "util/sha256.h"
+
+namespace n4a {
+namespace {
+
+constexpr const char* kManifest = "manifest.json";
+constexpr const char* kChain = "chain.json";
+constexpr int64_t kMaxFeatures = 10'000'000;
+
+// Every artifact id of every step and fold, in first-use order.
+std::vector<std::string> artifact_ids(const Json& steps) {
+  std::vector<std::string> ids;
+  std::set<std::string> seen;
+  for (const Json& step : steps) {
+    for (const auto& [fold, id] : step["artifacts"].items()) {
+      if (id.is_string() && seen.insert(id.get<std::string>()).second) ids.push_back(id);
+    }
+  }
+  return ids;
+}
+
+Status corrupt(std::string_view what) {
+  return Status::Corruption(fmt::format("bundle: {}", what));
+}
+
+Result<Json> parse_json_entry(const replay::ZipEntries& entries, const std::string& name) {
+  auto it = entries.find(name);
+  if (it == entries.end()) return corrupt(fmt::format("{} is missing", name));
+  Json j = Json::parse(it->second, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return corrupt(fmt::format("{} is not a JSON object", name));
+  return j;
+}
+
+bool is_hex_id(const std::string& id) {
+  return id.size() == 64 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+Status check_version(const Json& manifest) {
+  const Json& v =
+      manifest.contains("bundle_format_version") ? manifest["bundle_format_version"] : Json();
+  if (!v.is_number_integer()) return corrupt("manifest.json has no bundle_format_version");
+  const int64_t version = v.get<int64_t>();
+  if (version > kBundleFormatVersion) {
+    return corrupt(
+        fmt::format("format version {} is newer than this n4a supports ({}); "
+                    "read it with a newer n4a",
+                    version, kBundleFormatVersion));
+  }
+  if (version < 1) return corrupt(fmt::format("bad format version {}", version));
+  return Status::Ok();
+}
+
+Result<FeatureSpec> parse_features(const Json& manifest) {
+  const Json f = manifest.value("features", Json::object());
+  FeatureSpec spec;
+  const Json count = f.value("count", Json());
+  if (!count.is_number_integer() || count.get<int64_t>() < 1 ||
+      count.get<int64_t>() > kMaxFeatures) {
+    return corrupt("manifest.json: features.count must be a positive integer");
+  }
+  spec.count = count.get<int64_t>();
+  const Json headers = f.value("headers", Json::array());
+  if (!headers.is_array() ||
+      (!headers.empty() && static_cast<int64_t>(headers.size()) != spec.count)) {
+    return corrupt("manifest.json: features.headers must hold one header per feature");
+  }
+  for (const Json& h : headers) {
+    if (!h.is_string()) return corrupt("manifest.json: a feature header is not a string");
+    spec.headers.push_back(h.get<std::string>());
+  }
+  const Json target = f.value("target", Json(""));
+  const Json id = f.value("id_column", Json(""));
+  if (!target.is_string() || !id.is_string()) {
+    return corrupt("manifest.json: features.target and id_column must be strings");
+  }
+  spec.target = target.get<std::string>();
+  spec.id_column = id.get<std::string>();
+  return spec;
+}
+
+// The artifact bytes by id, each checked against its hash.
+Result<std::map<std::string, std::string>> verified_artifacts(const Json& manifest,
+                                                              const replay::ZipEntries& entries) {
+  const Json list = manifest.value("artifacts", Json());
+  if (!list.is_object()) return corrupt("manifest.json has no artifacts object");
+  std::map<std::string, std::string> out;
+  for (const auto& [id, info] : list.items()) {
+    const Json path = info.is_object() ? info.value("path", Json()) : Json();
+    if (!is_hex_id(id) || !path.is_string() ||
+        !path.get<std::string>().starts_with("artifacts/" + id + ".")) {
+      return corrupt(fmt::format("manifest.json: bad artifact entry '{}'", id));
+    }
+    auto it = entries.find(path.get<std::string>());
+    if (it == entries.end()) {
+      return corrupt(fmt::format("artifact {} is missing ({})", id, path.get<std::string>()));
+    }
+    const std::string actual = Sha256Hex(it->second);
+    if (actual != id) {
+      return corrupt(fmt::format("artifact {} is altered: its content hashes to {}", id, actual));
+    }
+    out.emplace(id, it->second);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> export_chain(WorkspaceStore& store, const std::string& chain_id,
+                                 const std::string& path) {
+  N4A_ASSIGN_OR_RETURN(std::string target, resolve_export_path(store, path));
+  N4A_ASSIGN_OR_RETURN(replay::StoredChain c, replay::load_stored_chain(store, chain_id));
+  const FeatureSpec spec = replay::stored_features(c, replay::Headers::kFromFile);
+  std::vector<std::pair<std::string, std::string>> entries;
+  Json artifacts = Json::object();
+  for (const std::string& id : artifact_ids(c.chain.steps)) {
+    N4A_ASSIGN_OR_RETURN(ArtifactRecord record, store.get_artifact(id));
+    N4A_ASSIGN_OR_RETURN(std::string bytes, store.load_artifact(id));
+    const std::string entry = fmt::format("artifacts/{}.{}", id, record.format);
+    artifacts[id] = {{"path", entry},
+                     {"operator_class", record.operator_class},
+                     {"artifact_type", record.artifact_type},
+                     {"size_bytes", bytes.size()}};
+    entries.emplace_back(entry, std::move(bytes));
+  }
+  const int64_t now = Env::Default()->now_micros();
+  Json manifest = {{"bundle_format_version", kBundleFormatVersion},
+                   {"n4a_version", N4A_VERSION},
+                   {"created_at", replay::iso_time(now)}};
+  manifest.update(replay::describe_chain(c, spec));
+  manifest["artifacts"] = artifacts;
+  const Json chain = {{"chain_id", c.chain.chain_id},
+                      {"steps", c.chain.steps},
+                      {"model_step_idx", c.chain.model_step_idx},
+                      {"fold_artifacts", c.chain.fold_artifacts},
+                      {"shared_artifacts", c.chain.shared_artifacts}};
+  entries.insert(entries.begin(), {kChain, chain.dump(2)});
+  entries.insert(entries.begin(), {kManifest, manifest.dump(2)});
+  N4A_ASSIGN_OR_RETURN(std::string zip, replay::write_zip(entries, now / 1'000'000));
+  N4A_TRY(replay::write_export(target, zip));
+  return target;
+}
+
+struct Bundle::Impl {
+  Json manifest;
+  FeatureSpec features;
+  std::vector<std::string> folds;
+  std::string task_type;
+  replay::FittedChain fitted;
+};
+
+Bundle::Bundle(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Bundle::~Bundle() = default;
+
+Result<std::unique_ptr<Bundle>> Bundle::open(const std::string& path) {
+  N4A_ASSIGN_OR_RETURN(std::string bytes, Env::Default()->read_file(path));
+  auto bundle = parse(bytes);
+  if (!bundle.ok()) return bundle.status().WithContext(path);
+  return bundle;
+}
+
+Result<std::unique_ptr<Bundle>> Bundle::parse(std::string_view bytes) {
+  try {
+    return parse_checked(bytes);
+  } catch (const std::exception& e) {  // e.g. a JSON value of an unexpected type
+    return corrupt(e.what());
+  }
+}
+
+Result<std::unique_ptr<Bundle>> Bundle::parse_checked(std::string_view bytes) {
+  N4A_ASSIGN_OR_RETURN(replay::ZipEntries entries, replay::read_zip(bytes));
+  N4A_ASSIGN_OR_RETURN(Json manifest, parse_json_entry(entries, kManifest));
+  N4A_TRY(check_version(manifest));
+  N4A_ASSIGN_OR_RETURN(FeatureSpec features, parse_features(manifest));
+  N4A_ASSIGN_OR_RETURN(Json chain, parse_json_entry(entries, kChain));
+  N4A_ASSIGN_OR_RETURN(auto artifacts, verified_artifacts(manifest, entries));
+  const Json steps = chain.value("steps", Json());
+  auto folds = replay::chain_folds(steps);
+  if (!folds.ok()) return corrupt("chain.json: " + folds.status().message());
+  auto loader = [&](const std::string& id) -> Result<std::string> {
+    auto it = artifacts.find(id);
+    if (it == artifacts.end()) return corrupt(fmt::format("artifact {} is missing", id));
+    return it->second;
+  };
+  auto fitted = replay::FittedChain::load(steps, *folds, loader);
+  if (!fitted.ok()) {
+    if (fitted.status().IsCorruption()) return fitted.status();
+    return corrupt(fitted.status().message());
+  }
+  const Json task = manifest.value("task_type", Json("regression"));
+  auto impl = std::make_unique<Impl>(
+      Impl{std::move(manifest), std::move(features), std::move(*folds),
+           task.is_string() ? task.get<std::string>() : "", std::move(*fitted)});
+  return std::unique_ptr<Bundle>(new Bundle(std::move(impl)));
+}
+
+const Json& Bundle::manifest() const {
+  return impl_->manifest;
+}
+
+const FeatureSpec& Bundle::features() const {
+  return impl_->features;
+}
+
+Result<ReplayResult> Bundle::predict(const Spectra& x, const ReplayOptions& options) const {
+  N4A_ASSIGN_OR_RETURN(std::vector<std::string> folds,
+                       replay::choose_folds(impl_->folds, options, impl_->task_type));
+  return impl_->fitted.predict(x, folds, impl_->features.count);
+}
+
+Result<CsvPrediction> Bundle::predict_csv(const std::string& csv_path, const ReplayOptions& options,
+                                          const CsvColumns& columns) const {
+  N4A_ASSIGN_OR_RETURN(std::vector<std::string> folds,
+                       replay::choose_folds(impl_->folds, options, impl_->task_type));
+  N4A_ASSIGN_OR_RETURN(replay::CsvInput input,
+                       replay::read_csv_input(csv_path, impl_->features, columns));
+  N4A_ASSIGN_OR_RETURN(ReplayResult result,
+                       impl_->fitted.predict(input.x, folds, impl_->features.count));
+  return replay::make_csv_prediction(std::move(input), std::move(result), impl_->task_type);
+}
+
+}  // namespace n4a
