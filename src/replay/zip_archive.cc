@@ -12,6 +12,7 @@ constexpr zip_int64_t kMaxEntries = 100'000;
 // Deflate expands at most ~1032:1; allow that plus slack, never more.
 constexpr uint64_t kMaxExpansion = 1100;
 constexpr uint64_t kSlackBytes = 1 << 20;
+constexpr size_t kEndRecordBytes = 22;
 
 struct ZipError {
   zip_error_t error;
@@ -122,6 +123,11 @@ Result<std::string> write_zip(const std::vector<std::pair<std::string, std::stri
 }
 
 Result<ZipEntries> read_zip(std::string_view bytes) {
+  // libzip opens an empty buffer as an empty archive; a real one has at
+  // least its end-of-central-directory record.
+  if (bytes.size() < kEndRecordBytes) {
+    return corrupt(fmt::format("not a ZIP file or truncated ({} bytes)", bytes.size()));
+  }
   ZipError error;
   zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error.error);
   if (src == nullptr) return Status::Internal("zip: " + error.text());
