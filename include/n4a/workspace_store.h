@@ -206,6 +206,90 @@ class WorkspaceStore {
   // file (readable) and arrays reference. Reports; changes nothing.
   Result<CheckReport> check();
 
+  // --- Merge, backup and restore (issue 7; docs/formats/backup.md).
+  // What a merge does with a source row whose id (or, for predictions, natural
+  // key) is already in this workspace. kKeepBest keeps the chain or prediction
+  // with the better score (cv_val_score / val_score, by HigherIsBetter of its
+  // metric; a missing score loses, a tie keeps the existing row); for other
+  // tables it keeps the existing row. kOverwrite replaces rows that differ.
+  enum class OnConflict { kKeepExisting, kOverwrite, kKeepBest };
+  struct MergeOptions {
+    OnConflict on_conflict = OnConflict::kKeepExisting;
+    // Only pipelines of this dataset (with their runs, chains, predictions,
+    // logs, arrays, artifacts and projects); empty: everything.
+    std::string dataset_name;
+    DryRun dry_run = DryRun::kNo;
+  };
+  struct MergeTableCounts {
+    std::string table;
+    int64_t added = 0;
+    int64_t skipped = 0;  // present already (identical, kept, or not better)
+    int64_t replaced = 0;
+  };
+  struct MergeReport {
+    std::string source;
+    bool same_workspace = false;  // source and target are one folder: nothing done
+    bool dry_run = false;
+    // projects, runs, pipelines, artifacts, chains, predictions,
+    // prediction_arrays, logs (in that order).
+    std::vector<MergeTableCounts> tables;
+    int64_t artifact_files_copied = 0;  // or, in a dry run, to copy
+    int64_t artifact_files_present = 0;
+    uint64_t artifact_bytes_copied = 0;
+    int64_t array_rows_copied = 0;
+    int64_t array_parts_written = 0;
+  };
+  // Copies the workspace at `source_path` into this one, preserving ids, so a
+  // second identical merge changes nothing. The source is opened read-only,
+  // checked first (Corruption if check() finds problems; FailedPrecondition
+  // if its schema version differs from this one's) and never modified.
+  // Artifact files are copied only when missing here and array rows are
+  // rewritten into new part files, both before the one catalog transaction
+  // that references them; reference counts are adjusted in it. With
+  // DryRun::kYes nothing is written and the report says what would happen.
+  // FailedPrecondition when this workspace changed in a way the copied files
+  // do not cover (run the merge again).
+  Result<MergeReport> merge_from(const std::string& source_path, const MergeOptions& options);
+
+  enum class Incremental { kNo, kYes };
+  struct BackupOptions {
+    // kNo: `dest` must be absent or empty. kYes: `dest` may hold an earlier
+    // backup; objects it has are kept, the others are hard-linked from the
+    // workspace when on the same filesystem, else copied.
+    Incremental incremental = Incremental::kNo;
+  };
+  struct BackupReport {
+    std::string path;
+    int64_t files_copied = 0;
+    int64_t files_linked = 0;
+    int64_t files_kept = 0;  // already in an incremental backup
+    int64_t files_removed = 0;  // stale objects of an earlier backup
+    uint64_t bytes_copied = 0;
+    uint64_t total_bytes = 0;
+  };
+  // Writes a consistent snapshot of the workspace to `dest` (a workspace
+  // folder plus backup.json, written last and atomically: a folder without it
+  // is not a backup). Taken under the shared workspace lock after committing
+  // this store's buffer and checkpointing the catalog, so writers wait (their
+  // lock timeout applies) but never land half in the snapshot.
+  Result<BackupReport> backup(const std::string& dest, const BackupOptions& options);
+
+  enum class Force { kNo, kYes };
+  struct RestoreReport {
+    std::string path;
+    int64_t files_copied = 0;
+    uint64_t bytes_copied = 0;
+    CheckReport check;
+  };
+  // Copies the backup at `backup_path` into `target`: verifies backup.json
+  // (format version, every file's size, the catalog's SHA-256), copies the
+  // objects, then the catalog last, then runs check() on the result.
+  // AlreadyExists for a non-empty `target` unless Force::kYes (then its
+  // catalog is replaced and its objects are kept or overwritten); Corruption
+  // for an incomplete or damaged backup or a failed check.
+  static Result<RestoreReport> restore(const std::string& backup_path, const std::string& target,
+                                       Force force = Force::kNo, StoreOptions options = {});
+
   // --- Projects (committed at once).
   Result<std::string> create_project(const std::string& name, const std::string& description,
                                      const std::string& color);
