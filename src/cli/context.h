@@ -59,5 +59,6 @@ void RegisterWorkspaceCommands(CLI::App& app, Context& ctx);
 void RegisterQueryCommands(CLI::App& app, Context& ctx);
 void RegisterRunCommands(CLI::App& app, Context& ctx);
 void RegisterMaintenanceCommands(CLI::App& app, Context& ctx);
+void RegisterReplayCommands(CLI::App& app, Context& ctx);
 
 }  // namespace n4a::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   RegisterQueryCommands(app, ctx);
   RegisterRunCommands(app, ctx);
   RegisterMaintenanceCommands(app, ctx);
+  RegisterReplayCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
