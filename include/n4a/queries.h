@@ -1,10 +1,12 @@
-// Filters for WorkspaceStore listings. Empty strings and unset optionals mean
-// "no filter". Plain value types.
+// Filters for WorkspaceStore listings. Empty strings, unset optionals and
+// empty `where` filters mean "no filter". Plain value types.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+
+#include "n4a/filter.h"
 
 namespace n4a {
 
@@ -14,6 +16,9 @@ struct RunFilter {
   std::string status;
   std::string dataset;  // runs with a pipeline on this dataset
   std::string project_id;
+  // Fields: run_id, name, status, project_id, error, created_at,
+  // completed_at, pipelines (count). See docs/filters.md.
+  Filter where;
   int64_t limit = 100;
   int64_t offset = 0;
 };
@@ -22,6 +27,8 @@ struct PipelineFilter {
   std::string run_id;
   std::string dataset_name;
   std::string status;
+  // Fields: the listing's columns, dataset_hash, completed_at, params.<name>.
+  Filter where;
   int64_t limit = 1000;
   int64_t offset = 0;
 };
@@ -33,6 +40,9 @@ struct ChainFilter {
   // Ranking column: cv_val_score, cv_oof_score, cv_test_score, cv_train_score.
   std::string metric = "cv_val_score";
   std::optional<SortOrder> order;  // default: from the chains' metric
+  // Fields: the listing's columns, run_id, model_name, fold_strategy,
+  // task_type, created_at, params.<name>.
+  Filter where;
   int64_t limit = 100;
 };
 
@@ -43,6 +53,9 @@ struct PredictionFilter {
   std::string partition;
   std::string fold_id;
   std::string model_class;
+  // Fields: the columns of predictions (not scores or best_params),
+  // pipeline_name, run_id, scores.<metric>, params.<name>.
+  Filter where;
   int64_t limit = 1000;
   int64_t offset = 0;
 };
@@ -60,6 +73,9 @@ struct TopQuery {
   // Best row per value of this column: model_class, model_name, preprocessings,
   // dataset_name, pipeline_id, chain_id, fold_id, partition.
   std::string group_by;
+  // Which predictions compete, before ranking and grouping: the fields of
+  // PredictionFilter::where, plus `score` (the ranked metric's value).
+  Filter where;
 };
 
 // True for metrics where a larger value is better (r2, rpd, accuracy,

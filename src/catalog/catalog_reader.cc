@@ -3,6 +3,8 @@
 #include <array>
 #include <regex>
 
+#include "catalog/filter_sql.h"
+
 namespace n4a {
 
 bool HigherIsBetter(const std::string& metric) {
@@ -45,8 +47,8 @@ Result<Row> OneRow(db::Connection& con, const std::string& sql, const std::strin
 }
 
 // An optional equality filter, appended to `where` with its parameter.
-void Filter(std::string& where, std::vector<db::Value>& params, const std::string& column,
-            const std::string& value) {
+void WhereEquals(std::string& where, std::vector<db::Value>& params, const std::string& column,
+                 const std::string& value) {
   if (value.empty()) return;
   params.emplace_back(value);
   where += (where.empty() ? " WHERE " : " AND ") + column + " = $" + std::to_string(params.size());
@@ -177,7 +179,7 @@ Result<std::vector<ProjectRecord>> ListProjects(db::Connection& con,
                                                 const std::string& name_filter) {
   std::string where;
   std::vector<db::Value> params;
-  Filter(where, params, "name", name_filter);
+  WhereEquals(where, params, "name", name_filter);
   N4A_ASSIGN_OR_RETURN(db::Table t,
                        con.query("SELECT project_id, name, description, color, "
                                  "epoch_us(created_at), epoch_us(updated_at) FROM projects" +
@@ -193,14 +195,15 @@ Result<std::vector<ProjectRecord>> ListProjects(db::Connection& con,
 Result<Table> ListRuns(db::Connection& con, const RunFilter& f) {
   std::string where;
   std::vector<db::Value> params;
-  Filter(where, params, "r.status", f.status);
-  Filter(where, params, "r.project_id", f.project_id);
+  WhereEquals(where, params, "r.status", f.status);
+  WhereEquals(where, params, "r.project_id", f.project_id);
   if (!f.dataset.empty()) {
     params.emplace_back(f.dataset);
     where += std::string(where.empty() ? " WHERE " : " AND ") +
              "EXISTS (SELECT 1 FROM pipelines q WHERE q.run_id = r.run_id AND q.dataset_name = $" +
              std::to_string(params.size()) + ")";
   }
+  N4A_TRY(AppendFilter(con, f.where, RunFilterFields(), where, params));
   std::string sql =
       "SELECT r.run_id, r.name, r.status, r.created_at, r.completed_at, "
       "(SELECT count(*) FROM pipelines p WHERE p.run_id = r.run_id) AS pipelines, "
@@ -212,12 +215,13 @@ Result<Table> ListRuns(db::Connection& con, const RunFilter& f) {
 Result<Table> ListPipelines(db::Connection& con, const PipelineFilter& f) {
   std::string where;
   std::vector<db::Value> params;
-  Filter(where, params, "run_id", f.run_id);
-  Filter(where, params, "dataset_name", f.dataset_name);
-  Filter(where, params, "status", f.status);
+  WhereEquals(where, params, "p.run_id", f.run_id);
+  WhereEquals(where, params, "p.dataset_name", f.dataset_name);
+  WhereEquals(where, params, "p.status", f.status);
+  N4A_TRY(AppendFilter(con, f.where, PipelineFilterFields(), where, params));
   std::string sql =
       "SELECT pipeline_id, run_id, name, status, dataset_name, metric, best_val, best_test, "
-      "duration_ms, created_at, error, generator_choices FROM pipelines" +
+      "duration_ms, created_at, error, generator_choices FROM pipelines p" +
       where + " ORDER BY created_at, pipeline_id" + LimitOffset(params, f.limit, f.offset);
   return con.query(sql, params);
 }
@@ -234,10 +238,11 @@ Result<Table> ListChains(db::Connection& con, const ChainFilter& f) {
   }
   std::string where;
   std::vector<db::Value> params;
-  Filter(where, params, "c.pipeline_id", f.pipeline_id);
-  Filter(where, params, "c.dataset_name", f.dataset_name);
-  Filter(where, params, "p.run_id", f.run_id);
+  WhereEquals(where, params, "c.pipeline_id", f.pipeline_id);
+  WhereEquals(where, params, "c.dataset_name", f.dataset_name);
+  WhereEquals(where, params, "p.run_id", f.run_id);
   where += std::string(where.empty() ? " WHERE " : " AND ") + "c." + f.metric + " IS NOT NULL";
+  N4A_TRY(AppendFilter(con, f.where, ChainFilterFields(), where, params));
   // Default order: by the chains' own metric (all chains of a run share one).
   std::string direction =
       f.order ? (*f.order == SortOrder::kAscending ? "ASC" : "DESC")
@@ -258,18 +263,25 @@ Result<Table> ListChains(db::Connection& con, const ChainFilter& f) {
 std::string PredictionWhere(const PredictionFilter& f, const std::string& alias,
                             std::vector<db::Value>& params) {
   std::string where;
-  Filter(where, params, alias + "pipeline_id", f.pipeline_id);
-  Filter(where, params, alias + "chain_id", f.chain_id);
-  Filter(where, params, alias + "dataset_name", f.dataset_name);
-  Filter(where, params, alias + "partition", f.partition);
-  Filter(where, params, alias + "fold_id", f.fold_id);
-  Filter(where, params, alias + "model_class", f.model_class);
+  WhereEquals(where, params, alias + "pipeline_id", f.pipeline_id);
+  WhereEquals(where, params, alias + "chain_id", f.chain_id);
+  WhereEquals(where, params, alias + "dataset_name", f.dataset_name);
+  WhereEquals(where, params, alias + "partition", f.partition);
+  WhereEquals(where, params, alias + "fold_id", f.fold_id);
+  WhereEquals(where, params, alias + "model_class", f.model_class);
+  return where;
+}
+
+Result<std::string> PredictionWhere(db::Connection& con, const PredictionFilter& f,
+                                    const std::string& qualifier, std::vector<db::Value>& params) {
+  std::string where = PredictionWhere(f, qualifier, params);
+  N4A_TRY(AppendFilter(con, f.where, PredictionFilterFields(qualifier), where, params));
   return where;
 }
 
 Result<Table> QueryPredictions(db::Connection& con, const PredictionFilter& f) {
   std::vector<db::Value> params;
-  std::string where = PredictionWhere(f, "", params);
+  N4A_ASSIGN_OR_RETURN(std::string where, PredictionWhere(con, f, "predictions.", params));
   std::string sql =
       "SELECT prediction_id, pipeline_id, chain_id, dataset_name, model_name, model_class, "
       "fold_id, partition, val_score, test_score, train_score, metric, task_type, n_samples, "
@@ -294,8 +306,11 @@ Result<Table> TopPredictions(db::Connection& con, const TopQuery& q) {
   bool column = q.metric == "val_score" || q.metric == "test_score" || q.metric == "train_score";
   std::string score = column ? q.metric : ScoreOf(q.metric, params);
   std::string where = " WHERE " + score + " IS NOT NULL";
-  Filter(where, params, "partition", q.partition);
-  Filter(where, params, "dataset_name", q.dataset_name);
+  WhereEquals(where, params, "partition", q.partition);
+  WhereEquals(where, params, "dataset_name", q.dataset_name);
+  FilterFields fields = PredictionFilterFields("predictions.");
+  fields.columns.push_back({"score", score, FieldType::kNumber});
+  N4A_TRY(AppendFilter(con, q.where, fields, where, params));
   // Score columns hold the row's own metric: its direction decides the order.
   std::string key;
   if (q.order) {
@@ -324,7 +339,7 @@ Result<Table> TopPredictions(db::Connection& con, const TopQuery& q) {
       "WITH top AS (SELECT rid, prediction_id, score, sort_key FROM (" + ranked +
       ") ORDER BY sort_key, rid LIMIT $" + std::to_string(params.size()) +
       ") SELECT row_number() OVER (ORDER BY top.sort_key, top.rid) AS rank, top.score, "
-      "x.prediction_id, p.name AS pipeline_name, x.model_class, x.preprocessings, "
+      "x.prediction_id, p.name AS pipeline_name, x.model_class, x.model_name, x.preprocessings, "
       "x.dataset_name, x.fold_id, x.partition, x.metric, x.val_score, x.test_score, "
       "x.train_score, x.n_samples, x.pipeline_id, x.chain_id FROM top "
       "JOIN predictions x ON x.rowid = top.rid "
