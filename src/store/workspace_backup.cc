@@ -1,0 +1,320 @@
+// WorkspaceStore::backup and restore (issue 7 "Backup and restore"; layout
+// and manifest in docs/formats/backup.md). A backup is a workspace folder
+// plus backup.json, which is written last and atomically: without it the
+// folder is not a backup, so a half-written one is never restored.
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <unordered_set>
+
+#include "catalog/schema.h"
+#include "objects/object_files.h"
+#include "store/store_impl.h"
+#include "store/workspace_lock.h"
+#include "util/atomic_file.h"
+#include "util/sha256.h"
+
+namespace n4a {
+namespace {
+
+constexpr int kBackupFormatVersion = 1;
+constexpr char kManifest[] = "backup.json";
+constexpr char kCatalog[] = "store.duckdb";
+constexpr char kWal[] = "store.duckdb.wal";
+constexpr size_t kCopyBufferBytes = size_t{1} << 20;
+
+std::string Str(const db::Value& v) {
+  return db::IsNull(v) ? std::string() : std::get<std::string>(v);
+}
+
+struct Copied {
+  uint64_t bytes = 0;
+  std::string sha256;
+};
+
+// Copies `from` to `to` atomically and durably (temp, fsync, rename, fsync
+// of the folder), hashing on the way.
+Result<Copied> CopyFile(Env* env, const std::string& from, const std::string& to) {
+  N4A_ASSIGN_OR_RETURN(auto in, env->new_sequential_file(from));
+  N4A_ASSIGN_OR_RETURN(auto out, AtomicFile::create(env, to));
+  Sha256 sha;
+  Copied copied;
+  std::string buffer(kCopyBufferBytes, '\0');
+  while (true) {
+    N4A_ASSIGN_OR_RETURN(size_t n, in->read(buffer.size(), buffer.data()));
+    if (n == 0) break;
+    sha.Update(buffer.data(), n);
+    N4A_TRY(out->append(std::string_view(buffer.data(), n)));
+    copied.bytes += n;
+  }
+  N4A_TRY(out->commit());
+  copied.sha256 = sha.FinishHex();
+  return copied;
+}
+
+// Hard-links `from` as `to` (replacing nothing): false when the filesystem
+// cannot (another device, no link support), so the caller copies instead.
+Result<bool> TryLink(Env* env, const std::string& from, const std::string& to,
+                     const std::string& to_dir) {
+  std::error_code ec;
+  std::filesystem::create_hard_link(from, to, ec);
+  if (ec == std::errc::cross_device_link || ec == std::errc::operation_not_permitted ||
+      ec == std::errc::function_not_supported) {
+    return false;
+  }
+  if (ec) return Status::IOError("link " + from + " as " + to + ": " + ec.message());
+  N4A_TRY(env->sync_dir(to_dir));
+  return true;
+}
+
+bool IsEmptyOrMissing(Env* env, const std::string& dir) {
+  if (!env->file_exists(dir)) return true;
+  auto entries = env->list_dir(dir);
+  return entries.ok() && entries->empty();
+}
+
+// The files of a snapshot, relative to the workspace: live objects, array
+// files and templates. Called inside the read window.
+Result<std::vector<std::string>> SnapshotFiles(Env* env, const std::string& root,
+                                               db::Connection& con) {
+  std::vector<std::string> files;
+  N4A_ASSIGN_OR_RETURN(db::Table a, con.query("SELECT artifact_path FROM artifacts WHERE "
+                                              "ref_count > 0 ORDER BY 1"));
+  N4A_ASSIGN_OR_RETURN(db::Table p, con.query("SELECT DISTINCT part_path FROM prediction_arrays "
+                                              "ORDER BY 1"));
+  for (const auto& row : a.rows) files.push_back(Str(row[0]));
+  for (const auto& row : p.rows) files.push_back(Str(row[0]));
+  N4A_ASSIGN_OR_RETURN(auto library, objects::ListFiles(env, root, "library"));
+  for (const auto& f : library) {
+    if (!f.is_temp) files.push_back(f.relative_path);
+  }
+  return files;
+}
+
+// Only content-addressed objects and array parts never change under their
+// name; compacted array files and templates are rewritten in place.
+bool NameFixesContent(const std::string& relative_path) {
+  return relative_path.starts_with("artifacts/") ||
+         relative_path.find("/part-") != std::string::npos;
+}
+
+struct BackupContext {
+  Env* env;
+  std::string root;
+  std::string dest;
+  WorkspaceStore::Incremental incremental;
+  WorkspaceStore::BackupReport* report;
+  Json files = Json::array();
+};
+
+// Places one file of the snapshot in the backup and records it.
+Status BackupFile(BackupContext& c, const std::string& rel) {
+  const std::string from = c.root + "/" + rel;
+  const std::string to = c.dest + "/" + rel;
+  N4A_ASSIGN_OR_RETURN(uint64_t size, c.env->file_size(from));
+  c.files.push_back({{"path", rel}, {"size", size}});
+  c.report->total_bytes += size;
+  const bool incremental = c.incremental == WorkspaceStore::Incremental::kYes;
+  if (incremental && NameFixesContent(rel) && c.env->file_exists(to)) {
+    auto have = c.env->file_size(to);
+    if (have.ok() && *have == size) {
+      ++c.report->files_kept;
+      return Status::Ok();
+    }
+    N4A_TRY(c.env->remove_file(to));
+  }
+  N4A_TRY(objects::CreateDirsDurably(c.env, c.dest, objects::ParentOf(rel)));
+  if (incremental && NameFixesContent(rel)) {
+    N4A_ASSIGN_OR_RETURN(bool linked,
+                         TryLink(c.env, from, to, c.dest + "/" + objects::ParentOf(rel)));
+    if (linked) {
+      ++c.report->files_linked;
+      return Status::Ok();
+    }
+  }
+  N4A_ASSIGN_OR_RETURN(Copied copied, CopyFile(c.env, from, to));
+  if (copied.bytes != size) {
+    return Status::IOError(fmt::format("{} changed size while being backed up", from));
+  }
+  ++c.report->files_copied;
+  c.report->bytes_copied += copied.bytes;
+  return Status::Ok();
+}
+
+// Removes objects of an earlier backup that the new manifest does not list.
+Status RemoveStale(Env* env, const std::string& dest, const Json& files,
+                   WorkspaceStore::BackupReport& report) {
+  std::unordered_set<std::string> live;
+  for (const auto& f : files) live.insert(f["path"].get<std::string>());
+  for (const char* folder : {"artifacts", "arrays", "library"}) {
+    N4A_ASSIGN_OR_RETURN(auto present, objects::ListFiles(env, dest, folder));
+    for (const auto& f : present) {
+      if (live.count(f.relative_path) != 0) continue;
+      N4A_TRY(env->remove_file(dest + "/" + f.relative_path));
+      ++report.files_removed;
+    }
+  }
+  return Status::Ok();
+}
+
+Result<Json> ReadManifest(Env* env, const std::string& backup) {
+  const std::string path = backup + "/" + kManifest;
+  if (!env->file_exists(path)) {
+    return Status::Corruption(backup + " is not a complete backup: it has no " + kManifest +
+                              " (written last by `n4a workspace backup`)");
+  }
+  N4A_ASSIGN_OR_RETURN(std::string text, env->read_file(path));
+  Json m = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!m.is_object() || !m.contains("n4a_backup_format_version") || !m.contains("files") ||
+      !m.contains("catalog")) {
+    return Status::Corruption(path + " is not a backup manifest");
+  }
+  if (m["n4a_backup_format_version"] != kBackupFormatVersion) {
+    return Status::FailedPrecondition(
+        fmt::format("{} has backup format version {}, this n4a reads {}: use a matching n4a", path,
+                    m["n4a_backup_format_version"].dump(), kBackupFormatVersion));
+  }
+  return m;
+}
+
+// Every listed file is there with its size, and the catalog has its hash.
+Status VerifyBackup(Env* env, const std::string& backup, const Json& manifest) {
+  for (const auto& f : manifest["files"]) {
+    const std::string path = backup + "/" + f["path"].get<std::string>();
+    auto size = env->file_size(path);
+    if (!size.ok() || *size != f["size"].get<uint64_t>()) {
+      return Status::Corruption("backup file " + path + " is missing or has the wrong size");
+    }
+  }
+  const Json& catalog = manifest["catalog"];
+  N4A_ASSIGN_OR_RETURN(auto in, env->new_sequential_file(backup + "/" + kCatalog));
+  Sha256 sha;
+  std::string buffer(kCopyBufferBytes, '\0');
+  while (true) {
+    N4A_ASSIGN_OR_RETURN(size_t n, in->read(buffer.size(), buffer.data()));
+    if (n == 0) break;
+    sha.Update(buffer.data(), n);
+  }
+  if (sha.FinishHex() != catalog["sha256"].get<std::string>()) {
+    return Status::Corruption("backup catalog " + backup + "/" + kCatalog +
+                              " does not match the SHA-256 in " + kManifest);
+  }
+  return Status::Ok();
+}
+
+Status CreateLayout(Env* env, const std::string& root) {
+  for (const char* dir : {"artifacts", "arrays", "exports", "library"}) {
+    N4A_TRY(objects::CreateDirsDurably(env, root, dir));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<WorkspaceStore::BackupReport> WorkspaceStore::backup(const std::string& dest,
+                                                            const BackupOptions& options) {
+  std::lock_guard lock(impl_->mu_);
+  N4A_TRY(impl_->flush_locked());
+  Env* env = impl_->env();
+  const std::string root = path();
+  if (options.incremental == Incremental::kNo && !IsEmptyOrMissing(env, dest)) {
+    return Status::AlreadyExists("backup destination " + dest +
+                                 " is not empty: pass --incremental to update an earlier backup "
+                                 "there, or choose an empty folder");
+  }
+  BackupReport report;
+  report.path = dest;
+  N4A_TRY(env->create_dirs(dest));
+  // From here until the new manifest lands, `dest` is not a backup.
+  if (env->file_exists(dest + "/" + kManifest)) N4A_TRY(env->remove_file(dest + "/" + kManifest));
+  N4A_TRY(env->sync_dir(dest));
+  if (env->file_exists(root + "/" + kWal)) {
+    N4A_TRY(impl_->window_.write([](db::Connection& con) { return con.exec("CHECKPOINT"); }));
+  }
+  BackupContext ctx{env, root, dest, options.incremental, &report};
+  Json catalog;
+  int64_t version = 0;
+  // Under the shared lock no commit can land, so the catalog and the files
+  // it references are one consistent state.
+  N4A_TRY(impl_->window_.read([&](db::Connection& con) -> Status {
+    N4A_ASSIGN_OR_RETURN(version, catalog::ReadSchemaVersion(con));
+    N4A_ASSIGN_OR_RETURN(auto files, SnapshotFiles(env, root, con));
+    for (const std::string& rel : files) N4A_TRY(BackupFile(ctx, rel));
+    if (env->file_exists(root + "/" + kWal)) {  // a writer died after the checkpoint
+      return Status::FailedPrecondition("the catalog of " + root +
+                                        " has an unapplied write-ahead log; retry the backup");
+    }
+    N4A_ASSIGN_OR_RETURN(Copied copied,
+                         CopyFile(env, root + "/" + kCatalog, dest + "/" + kCatalog));
+    catalog = {{"path", kCatalog}, {"size", copied.bytes}, {"sha256", copied.sha256}};
+    ++report.files_copied;
+    report.bytes_copied += copied.bytes;
+    report.total_bytes += copied.bytes;
+    return Status::Ok();
+  }));
+  N4A_TRY(CreateLayout(env, dest));
+  Json manifest = {{"n4a_backup_format_version", kBackupFormatVersion},
+                   {"n4a_version", N4A_VERSION},
+                   {"created_at_micros", env->now_micros()},
+                   {"source", std::filesystem::absolute(root).string()},
+                   {"schema_version", version},
+                   {"catalog", catalog},
+                   {"files", ctx.files}};
+  N4A_TRY(WriteFileAtomic(env, dest + "/" + kManifest, manifest.dump(1) + "\n"));
+  if (options.incremental == Incremental::kYes) {
+    N4A_TRY(RemoveStale(env, dest, ctx.files, report));
+  }
+  return report;
+}
+
+Result<WorkspaceStore::RestoreReport> WorkspaceStore::restore(const std::string& backup_path,
+                                                              const std::string& target,
+                                                              Force force, StoreOptions options) {
+  Env* env = options.env;
+  N4A_ASSIGN_OR_RETURN(Json manifest, ReadManifest(env, backup_path));
+  N4A_TRY(VerifyBackup(env, backup_path, manifest));
+  if (force == Force::kNo && !IsEmptyOrMissing(env, target)) {
+    return Status::AlreadyExists("restore target " + target +
+                                 " is not empty: choose an empty folder, or pass --force to "
+                                 "replace the workspace there");
+  }
+  RestoreReport report;
+  report.path = target;
+  N4A_TRY(env->create_dirs(target));
+  {
+    // A workspace replaced in place is locked against its other users.
+    N4A_ASSIGN_OR_RETURN(auto lock, store::WorkspaceLock::acquire(
+                                        env, target + "/store.lock", LockMode::kExclusive,
+                                        options.lock_timeout_micros, options.on_lock_wait));
+    N4A_TRY(CreateLayout(env, target));
+    for (const auto& f : manifest["files"]) {
+      const std::string rel = f["path"].get<std::string>();
+      N4A_TRY(objects::CreateDirsDurably(env, target, objects::ParentOf(rel)));
+      N4A_ASSIGN_OR_RETURN(Copied c, CopyFile(env, backup_path + "/" + rel, target + "/" + rel));
+      ++report.files_copied;
+      report.bytes_copied += c.bytes;
+    }
+    // The catalog goes last; a WAL of the replaced catalog must not be
+    // replayed onto it.
+    if (env->file_exists(target + "/" + kWal)) N4A_TRY(env->remove_file(target + "/" + kWal));
+    N4A_ASSIGN_OR_RETURN(Copied c,
+                         CopyFile(env, backup_path + "/" + kCatalog, target + "/" + kCatalog));
+    if (c.sha256 != manifest["catalog"]["sha256"].get<std::string>()) {
+      return Status::Corruption("the catalog copied to " + target +
+                                " does not match the backup's SHA-256");
+    }
+    ++report.files_copied;
+    report.bytes_copied += c.bytes;
+  }
+  options.mode = OpenMode::kMustExist;
+  N4A_ASSIGN_OR_RETURN(auto store, WorkspaceStore::open(target, options));
+  N4A_ASSIGN_OR_RETURN(report.check, store->check());
+  if (!report.check.ok()) {
+    return Status::Corruption("the restored workspace " + target +
+                              " fails its check: " + report.check.problems.front());
+  }
+  return report;
+}
+
+}  // namespace n4a

@@ -1,0 +1,184 @@
+// WorkspaceStore::backup and restore: round trip, incremental backups, what
+// restore refuses, and a backup taken while another store writes.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "n4a/workspace_store.h"
+#include "store/populate_workspace.h"
+#include "support/test_util.h"
+
+namespace n4a {
+namespace {
+
+using testing::CountOf;
+using testing::ExpectChecks;
+using testing::OpenStore;
+using testing::Populate;
+using testing::TempDir;
+using Store = WorkspaceStore;
+namespace fs = std::filesystem;
+
+Store::BackupReport BackupOk(Store& s, const std::string& dest,
+                             Store::Incremental incremental = Store::Incremental::kNo) {
+  Store::BackupOptions o;
+  o.incremental = incremental;
+  auto r = s.backup(dest, o);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : Store::BackupReport{};
+}
+
+std::string Cell(const Value& v) {
+  if (IsNull(v)) return "null";
+  if (const auto* text = std::get_if<std::string>(&v)) return *text;
+  if (const auto* d = std::get_if<double>(&v)) return ::testing::PrintToString(*d);
+  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  return std::get<bool>(v) ? "true" : "false";
+}
+
+// What the queries of a workspace answer, as text.
+std::string Answers(Store& s, const std::vector<std::string>& prediction_ids) {
+  std::string out;
+  auto add = [&](const Result<Table>& t) {
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    for (const auto& row : t->rows) {
+      for (const auto& v : row) out += Cell(v) + "|";
+      out += "\n";
+    }
+  };
+  add(s.list_runs());
+  add(s.list_pipelines());
+  add(s.list_chains());
+  add(s.query_predictions());
+  add(s.top_predictions());
+  add(s.list_artifacts());
+  for (const auto& id : prediction_ids) {
+    auto a = s.load_prediction_arrays(id);
+    EXPECT_TRUE(a.ok()) << a.status().ToString();
+    if (a.ok()) out += Json(a->y_pred).dump();
+  }
+  return out;
+}
+
+TEST(BackupTest, RestoredWorkspaceAnswersAsTheOriginalDid) {
+  TempDir dir;
+  auto ws = OpenStore((dir / "ws").string());
+  auto p = Populate(*ws, "gasoline", 3);
+  fs::create_directories(dir / "ws" / "library" / "general" / "pls");
+  std::ofstream(dir / "ws" / "library" / "general" / "pls" / "pipeline.json") << "{}";
+  const std::string snapshot = Answers(*ws, p.prediction_ids);
+  auto r = BackupOk(*ws, (dir / "bk").string());
+  EXPECT_GT(r.files_copied, 5);
+  EXPECT_TRUE(fs::exists(dir / "bk" / "backup.json"));
+  EXPECT_TRUE(fs::exists(dir / "bk" / "library" / "general" / "pls" / "pipeline.json"));
+  Populate(*ws, "corn", 1);  // after the snapshot: not in the backup
+  {
+    auto backup = OpenStore((dir / "bk").string());  // a backup is a workspace
+    ExpectChecks(*backup);
+  }
+  auto restored = Store::restore((dir / "bk").string(), (dir / "rs").string());
+  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+  EXPECT_TRUE(restored->check.ok());
+  auto rs = OpenStore((dir / "rs").string());
+  EXPECT_EQ(Answers(*rs, p.prediction_ids), snapshot);
+  EXPECT_EQ(CountOf(*rs, "SELECT count(*) FROM runs"), 1);
+}
+
+TEST(BackupTest, RestoreRefusesIncompleteDamagedBackupsAndNonEmptyTargets) {
+  TempDir dir;
+  auto ws = OpenStore((dir / "ws").string());
+  Populate(*ws, "gasoline", 1);
+  BackupOk(*ws, (dir / "bk").string());
+  // A non-incremental backup never writes into a non-empty folder.
+  auto again = ws->backup((dir / "bk").string(), {});
+  EXPECT_TRUE(again.status().IsAlreadyExists()) << again.status().ToString();
+  // A non-empty target needs Force::kYes.
+  fs::create_directories(dir / "full");
+  std::ofstream(dir / "full" / "x") << "x";
+  auto busy = Store::restore((dir / "bk").string(), (dir / "full").string());
+  EXPECT_TRUE(busy.status().IsAlreadyExists()) << busy.status().ToString();
+  EXPECT_TRUE(
+      Store::restore((dir / "bk").string(), (dir / "full").string(), Store::Force::kYes).ok());
+  // A damaged catalog or a missing manifest is refused before anything is copied.
+  fs::copy(dir / "bk", dir / "bad", fs::copy_options::recursive);
+  std::ofstream(dir / "bad" / "store.duckdb", std::ios::app) << "junk";
+  auto bad = Store::restore((dir / "bad").string(), (dir / "t1").string());
+  EXPECT_TRUE(bad.status().IsCorruption()) << bad.status().ToString();
+  fs::remove(dir / "bk" / "backup.json");
+  auto half = Store::restore((dir / "bk").string(), (dir / "t2").string());
+  EXPECT_TRUE(half.status().IsCorruption()) << half.status().ToString();
+  EXPECT_FALSE(fs::exists(dir / "t1"));
+  EXPECT_FALSE(fs::exists(dir / "t2"));
+}
+
+TEST(BackupTest, IncrementalBackupCopiesOnlyNewObjects) {
+  TempDir dir;
+  const std::string bk = (dir / "bk").string();
+  auto ws = OpenStore((dir / "ws").string());
+  auto first = Populate(*ws, "gasoline", 3);
+  auto full = BackupOk(*ws, bk);
+  const int64_t objects = full.files_copied - 1;   // all but the catalog
+  Populate(*ws, "gasoline", 2, 3, 1.0, "second");  // 2 new models, 1 new part
+  ASSERT_TRUE(ws->delete_run(first.run_id).ok());  // its objects become stale
+  auto inc = BackupOk(*ws, bk, Store::Incremental::kYes);
+  EXPECT_EQ(inc.files_kept, 1);    // the shared scaler
+  EXPECT_EQ(inc.files_linked, 3);  // same filesystem: hard links
+  EXPECT_EQ(inc.files_copied, 1);  // the catalog
+  EXPECT_EQ(inc.files_removed, objects - 1);
+  auto restored = Store::restore(bk, (dir / "rs").string());
+  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+  auto rs = OpenStore((dir / "rs").string());
+  EXPECT_EQ(CountOf(*rs, "SELECT count(*) FROM predictions"), 6);
+}
+
+// A writer commits pipelines of kFolds predictions, one commit per pipeline,
+// while the backup runs: the backup holds whole pipelines only, and exactly
+// the first ones the writer committed.
+TEST(BackupTest, BackupUnderAConcurrentWriterIsAConsistentPrefix) {
+  TempDir dir;
+  const std::string path = (dir / "ws").string();
+  constexpr int kFolds = 4;
+  { OpenStore(path); }
+  std::vector<std::string> committed;
+  std::mutex mu;
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    auto w = OpenStore(path);
+    for (int i = 0; i < 400 && !stop; ++i) {
+      auto p = Populate(*w, "gasoline", 1, kFolds, i, std::to_string(i));  // flushes
+      std::lock_guard lock(mu);
+      committed.push_back(p.pipeline_ids[0]);
+    }
+  });
+  auto reader = OpenStore(path);
+  while (true) {
+    {
+      std::lock_guard lock(mu);
+      if (committed.size() >= 3) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  BackupOk(*reader, (dir / "bk").string());
+  stop = true;
+  writer.join();
+  auto backup = OpenStore((dir / "bk").string());
+  ExpectChecks(*backup);
+  auto t = backup->sql(
+      "SELECT p.pipeline_id, count(r.prediction_id) FROM pipelines p LEFT JOIN predictions r "
+      "USING (pipeline_id) GROUP BY 1 ORDER BY 1");
+  ASSERT_TRUE(t.ok());
+  ASSERT_GE(t->rows.size(), 3u);
+  ASSERT_LT(t->rows.size(), committed.size() + 1);
+  for (size_t i = 0; i < t->rows.size(); ++i) {
+    EXPECT_EQ(std::get<std::string>(t->rows[i][0]), committed[i]);  // UUIDv7: in commit order
+    EXPECT_EQ(std::get<int64_t>(t->rows[i][1]), kFolds);
+  }
+}
+
+}  // namespace
+}  // namespace n4a
