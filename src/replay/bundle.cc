@@ -17,17 +17,20 @@ namespace {
 constexpr const char* kManifest = "manifest.json";
 constexpr const char* kChain = "chain.json";
 constexpr int64_t kMaxFeatures = 10'000'000;
+// Chain artifacts are operators (docs/formats/operator.md), stored by the
+// runner with this format, which is also their file extension.
+constexpr const char* kOperatorFormat = "n4aop";
 
-// Every artifact id of every step and fold, in first-use order.
-std::vector<std::string> artifact_ids(const Json& steps) {
-  std::vector<std::string> ids;
+// Every artifact id of every step and fold, in first-use order, with its step.
+std::vector<std::pair<std::string, const Json*>> artifact_steps(const Json& steps) {
+  std::vector<std::pair<std::string, const Json*>> out;
   std::set<std::string> seen;
   for (const Json& step : steps) {
     for (const auto& [fold, id] : step["artifacts"].items()) {
-      if (id.is_string() && seen.insert(id.get<std::string>()).second) ids.push_back(id);
+      if (id.is_string() && seen.insert(id.get<std::string>()).second) out.emplace_back(id, &step);
     }
   }
-  return ids;
+  return out;
 }
 
 Status corrupt(std::string_view what) {
@@ -123,13 +126,12 @@ Result<std::string> export_chain(WorkspaceStore& store, const std::string& chain
   const FeatureSpec spec = replay::stored_features(c, replay::Headers::kFromFile);
   std::vector<std::pair<std::string, std::string>> entries;
   Json artifacts = Json::object();
-  for (const std::string& id : artifact_ids(c.chain.steps)) {
-    N4A_ASSIGN_OR_RETURN(ArtifactRecord record, store.get_artifact(id));
+  for (const auto& [id, step] : artifact_steps(c.chain.steps)) {
     N4A_ASSIGN_OR_RETURN(std::string bytes, store.load_artifact(id));
-    const std::string entry = fmt::format("artifacts/{}.{}", id, record.format);
+    const std::string entry = fmt::format("artifacts/{}.{}", id, kOperatorFormat);
     artifacts[id] = {{"path", entry},
-                     {"operator_class", record.operator_class},
-                     {"artifact_type", record.artifact_type},
+                     {"operator_class", step->at("operator")},
+                     {"artifact_type", step->value("kind", "")},
                      {"size_bytes", bytes.size()}};
     entries.emplace_back(entry, std::move(bytes));
   }
