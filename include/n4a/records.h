@@ -25,6 +25,9 @@ struct RunRecord {
   Json summary;
   std::string error;
   std::string project_id;
+  // Who ran it and where (schema v3): user, host, n4a_version, command_line,
+  // cwd, and git {commit, dirty, root} when cwd is in a git work tree.
+  Json provenance;
 };
 
 struct PipelineRecord {

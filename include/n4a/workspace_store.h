@@ -28,6 +28,7 @@
 #include "n4a/records.h"
 #include "n4a/status.h"
 #include "n4a/table.h"
+#include "n4a/templates.h"
 
 namespace n4a {
 
@@ -299,6 +300,53 @@ class WorkspaceStore {
   Status set_run_project(const std::string& run_id, const std::string& project_id);
   // Deletes the project; its runs stay, with no project.
   Status delete_project(const std::string& project_id);
+
+  // --- Templates: library/<category>/<name>/ (docs/formats/template.md).
+  // Plain files published atomically, outside the catalog and its lock; of two
+  // concurrent saves of one name the last wins. Names and categories must
+  // pass ValidateTemplateName (InvalidArgument).
+  // Saves `config` (already validated by the caller, pipeline/config.h) with
+  // `metadata` (category "general" when empty; times set here). A template of
+  // the same name in any category is replaced only with Overwrite::kYes
+  // (AlreadyExists otherwise), keeping its created_at. Returns what was saved.
+  Result<TemplateMetadata> save_template(TemplateMetadata metadata, const Json& config,
+                                         Overwrite overwrite);
+  // Templates matching `filter`, by category then name. Unreadable entries
+  // are errors (Corruption), not skipped.
+  Result<std::vector<TemplateMetadata>> list_templates(const TemplateFilter& filter = {});
+  // NotFound for an unknown name; Corruption for unreadable files;
+  // FailedPrecondition for a format newer than this binary.
+  Result<PipelineTemplate> get_template(const std::string& name);
+  // Removes the template's files and folder. NotFound for an unknown name.
+  Status delete_template(const std::string& name);
+
+  // --- Provenance and lineage.
+  // Records who ran `run_id` and where (RunRecord::provenance); buffered and
+  // committed with the run's next batch. The run must exist or be buffered.
+  Status set_run_provenance(const std::string& run_id, const Json& provenance);
+  // One row per dataset version (name, role, content hash) that a run used:
+  // dataset_name, role, hash, path (the latest), n_samples, n_features,
+  // first_used, last_used, runs (count), run_ids (JSON array, oldest first).
+  // Sorted by dataset_name, then first use.
+  Result<Table> list_datasets();
+  // Everything about one chain, for `n4a show`.
+  struct ChainDetails {
+    ChainRecord chain;
+    PipelineRecord pipeline;
+    RunRecord run;
+    // The runs.datasets entry with the pipeline's dataset hash (the data the
+    // chain was trained on); null when the run did not record it.
+    Json dataset;
+    // One row per prediction of the chain: fold_id, partition, metric, score
+    // (of `metric` on that partition), n_samples, scores (JSON), prediction_id.
+    Table fold_scores;
+    // One row per artifact reference, by step then fold: step (index in
+    // chain.steps), fold ("fold_0", ..., "fold_final"), artifact_id,
+    // operator_class, artifact_type, format, size_bytes.
+    Table artifacts;
+  };
+  // NotFound for an unknown chain.
+  Result<ChainDetails> describe_chain(const std::string& chain_id);
 
   // --- Queries.
   Result<RunRecord> get_run(const std::string& run_id);

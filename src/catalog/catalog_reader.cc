@@ -87,10 +87,10 @@ Result<RunRecord> GetRun(db::Connection& con, const std::string& run_id) {
       Row r, OneRow(con,
                     "SELECT run_id, name, status, config::VARCHAR, datasets::VARCHAR, "
                     "epoch_us(created_at), epoch_us(completed_at), summary::VARCHAR, error, "
-                    "project_id FROM runs WHERE run_id = $1",
+                    "project_id, provenance::VARCHAR FROM runs WHERE run_id = $1",
                     run_id, "run"));
-  return RunRecord{Text(r, 0), Text(r, 1), Text(r, 2),   JsonOf(r, 3), JsonOf(r, 4),
-                   Int(r, 5),  Int(r, 6),  JsonOf(r, 7), Text(r, 8),   Text(r, 9)};
+  return RunRecord{Text(r, 0), Text(r, 1),   Text(r, 2), JsonOf(r, 3), JsonOf(r, 4), Int(r, 5),
+                   Int(r, 6),  JsonOf(r, 7), Text(r, 8), Text(r, 9),   JsonOf(r, 10)};
 }
 
 Result<PipelineRecord> GetPipeline(db::Connection& con, const std::string& pipeline_id) {

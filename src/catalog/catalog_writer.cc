@@ -72,6 +72,7 @@ void AppendRun(db::Appender& a, const RunRecord& r) {
   AppendJson(a, r.summary);
   AppendText(a, r.error);
   AppendText(a, r.project_id);
+  AppendJson(a, r.provenance);
 }
 
 void AppendPipeline(db::Appender& a, const PipelineRecord& r) {

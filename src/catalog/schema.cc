@@ -54,8 +54,14 @@ CREATE TABLE IF NOT EXISTS prediction_arrays (
   prediction_id VARCHAR NOT NULL, dataset_name VARCHAR NOT NULL, part_path VARCHAR NOT NULL);
 )sql";
 
+// Version 3: provenance of each run (who, where, which code), a JSON object
+// (docs/formats/catalog.md). Appended last, as ALTER TABLE places it.
+constexpr const char* kMigration3 = R"sql(
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS provenance JSON;
+)sql";
+
 const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> migrations = {kMigration1, kMigration2};
+  static const std::vector<const char*> migrations = {kMigration1, kMigration2, kMigration3};
   return migrations;
 }
 

@@ -60,5 +60,6 @@ void RegisterQueryCommands(CLI::App& app, Context& ctx);
 void RegisterRunCommands(CLI::App& app, Context& ctx);
 void RegisterMaintenanceCommands(CLI::App& app, Context& ctx);
 void RegisterReplayCommands(CLI::App& app, Context& ctx);
+void RegisterLibraryCommands(CLI::App& app, Context& ctx);
 
 }  // namespace n4a::cli

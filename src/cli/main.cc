@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   RegisterRunCommands(app, ctx);
   RegisterMaintenanceCommands(app, ctx);
   RegisterReplayCommands(app, ctx);
+  RegisterLibraryCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 
@@ -19,6 +20,9 @@ constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
 
 struct RunArgs {
   std::string config;
+  std::string template_name;
+  std::string dataset;
+  std::string target;
   int jobs = 0;
   std::string name;
   std::string resume;
@@ -83,15 +87,37 @@ void print_text(const pipeline::RunReport& r, const RunArgs& a) {
   }
 }
 
+// This process's arguments as the kernel holds them (argv), for provenance.
+std::vector<std::string> command_line() {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::vector<std::string> args;
+  for (std::string arg; std::getline(in, arg, '\0');) args.push_back(arg);
+  return args;
+}
+
+// The run config of --template NAME on --dataset PATH.
+Result<Json> template_config(const RunArgs& a, const Context& ctx) {
+  N4A_ASSIGN_OR_RETURN(auto store, ctx.open_store(OpenMode::kMustExist));
+  N4A_ASSIGN_OR_RETURN(PipelineTemplate t, store->get_template(a.template_name));
+  N4A_TRY(store->close());
+  return pipeline::template_run_config(t.config, a.dataset, a.target);
+}
+
 Result<pipeline::RunReport> run(const RunArgs& a, const Context& ctx,
-                                const pipeline::RunOptions& options) {
+                                pipeline::RunOptions options) {
   if (!a.resume.empty()) {
     N4A_ASSIGN_OR_RETURN(auto store, ctx.open_store(OpenMode::kMustExist));
     auto report = pipeline::resume_sweep(*store, a.resume, options);
     N4A_TRY(store->close());
     return report;
   }
-  N4A_ASSIGN_OR_RETURN(Json config, pipeline::read_config_file(a.config));
+  Json config;
+  if (a.template_name.empty()) {
+    N4A_ASSIGN_OR_RETURN(config, pipeline::read_config_file(a.config));
+  } else {
+    N4A_ASSIGN_OR_RETURN(config, template_config(a, ctx));
+    if (options.name.empty()) options.name = a.template_name;
+  }
   N4A_ASSIGN_OR_RETURN(
       pipeline::PreparedRun prepared,
       pipeline::prepare_run(config, std::filesystem::path(a.config).parent_path()));
@@ -103,8 +129,13 @@ Result<pipeline::RunReport> run(const RunArgs& a, const Context& ctx,
 }
 
 int run_action(const RunArgs& a, const Context& ctx) {
-  if (a.config.empty() == a.resume.empty()) {
-    return ctx.fail(Status::InvalidArgument("give a CONFIG file, or --resume RUN_ID (not both)"));
+  if (a.config.empty() + a.resume.empty() + a.template_name.empty() != 2) {
+    return ctx.fail(Status::InvalidArgument(
+        "give a CONFIG file, --template NAME or --resume RUN_ID (exactly one)"));
+  }
+  if (a.template_name.empty() ? !a.dataset.empty() || !a.target.empty() : a.dataset.empty()) {
+    return ctx.fail(Status::InvalidArgument(
+        "--template NAME goes with --dataset PATH [--target COLUMN], and they only with it"));
   }
   if (a.no_record && !a.resume.empty()) {
     return ctx.fail(Status::InvalidArgument("--resume records into the run: drop --no-record"));
@@ -114,6 +145,7 @@ int run_action(const RunArgs& a, const Context& ctx) {
   pipeline::RunOptions options;
   options.jobs = a.jobs;
   options.name = a.name;
+  options.command_line = command_line();
   options.should_stop = &pipeline::InterruptGuard::interrupted;
   if (!a.quiet && isatty(STDERR_FILENO)) {
     options.on_progress = [&bar](const pipeline::Progress& p) { bar.update(p); };
@@ -142,6 +174,11 @@ void RegisterRunCommands(CLI::App& app, Context& ctx) {
   cmd->add_option("-j,--jobs", a.jobs, "Threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--name", a.name, "Run name (default: the config's name)");
+  cmd->add_option("--template", a.template_name,
+                  "Run a saved template (n4a template list) instead of a CONFIG file");
+  cmd->add_option("--dataset", a.dataset, "With --template: the CSV file to run it on");
+  cmd->add_option("--target", a.target,
+                  "With --template: the target column (default: the template's)");
   cmd->add_option("--resume", a.resume, "Finish an interrupted run (its id)");
   cmd->add_flag("--no-record", a.no_record, "Fit and score, but write nothing");
   cmd->add_flag("-q,--quiet", a.quiet, "Print only the leaderboard");

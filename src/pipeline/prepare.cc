@@ -8,6 +8,7 @@
 #include <set>
 
 #include "pipeline/generators.h"
+#include "pipeline/variant.h"
 
 namespace n4a::pipeline {
 namespace {
@@ -55,9 +56,10 @@ Result<std::vector<int64_t>> test_rows(const TestSpec& t, int64_t n) {
   return rows;
 }
 
-Json dataset_entry(const ml::Dataset& d, const std::string& role, const std::string& path,
-                   const std::string& target) {
-  return {{"role", role},
+Json dataset_entry(const ml::Dataset& d, const std::string& name, const std::string& role,
+                   const std::string& path, const std::string& target) {
+  return {{"name", name},
+          {"role", role},
           {"path", path},
           {"hash", d.content_hash},
           {"n_samples", d.n_samples()},
@@ -70,7 +72,7 @@ Status split(const RunConfig& c, PreparedData& out) {
   N4A_ASSIGN_OR_RETURN(ml::Dataset all, load(spec.path, spec, "dataset.path"));
   out.dataset_name = spec.name;
   out.dataset_hash = all.content_hash;
-  out.datasets = Json::array({dataset_entry(all, "train", spec.path, spec.target)});
+  out.datasets = Json::array({dataset_entry(all, spec.name, "train", spec.path, spec.target)});
   const int64_t n = all.n_samples();
   std::vector<int64_t> everything(static_cast<size_t>(n));
   std::iota(everything.begin(), everything.end(), 0);
@@ -83,7 +85,7 @@ Status split(const RunConfig& c, PreparedData& out) {
     if (test.n_features() != all.n_features() || test.feature_names != all.feature_names) {
       return config_error("dataset.test.path", "the test file's columns differ from the dataset's");
     }
-    out.datasets.push_back(dataset_entry(test, "test", spec.test.path, spec.target));
+    out.datasets.push_back(dataset_entry(test, spec.name, "test", spec.test.path, spec.target));
     std::vector<int64_t> test_all(static_cast<size_t>(test.n_samples()));
     std::iota(test_all.begin(), test_all.end(), 0);
     N4A_ASSIGN_OR_RETURN(out.train, take_rows(all, everything));
@@ -141,6 +143,41 @@ Result<std::vector<int64_t>> parse_row_ranges(const std::string& text, int64_t n
     pos = end + 1;
   }
   return std::vector<int64_t>(rows.begin(), rows.end());
+}
+
+Result<Json> check_template_config(const Json& config, const std::filesystem::path& config_dir) {
+  N4A_ASSIGN_OR_RETURN(RunConfig c, parse_run_config(config, config_dir));
+  auto variants = build_variants(c.pipeline, kMaxVariants);
+  if (!variants.ok()) return variants.status();
+  return c.resolved;
+}
+
+Result<Json> pipeline_template_config(const RunRecord& run, const PipelineRecord& pipeline) {
+  if (!run.config.is_object()) {
+    return Status::InvalidArgument("run " + run.run_id + " recorded no config");
+  }
+  Json config = run.config;
+  config["pipeline"] = pipeline.expanded_config;
+  auto variants = build_variants(pipeline.expanded_config, kMaxVariants);
+  if (!variants.ok()) {
+    return variants.status().WithContext("the steps of pipeline " + pipeline.pipeline_id);
+  }
+  return config;
+}
+
+Result<Json> template_run_config(const Json& template_config, const std::string& dataset_path,
+                                 const std::string& target) {
+  if (!template_config.is_object()) return config_error("", "the template is not a JSON object");
+  Json config = template_config;
+  std::string column = target;
+  if (column.empty() && config["dataset"].is_object()) {
+    column = config["dataset"].value("target", "");
+  }
+  if (column.empty()) {
+    return config_error("dataset.target", "the template names no target: give one (--target)");
+  }
+  config["dataset"] = {{"path", dataset_path}, {"target", column}};
+  return config;
 }
 
 Result<PreparedRun> prepare_run(const Json& config, const std::filesystem::path& config_dir) {

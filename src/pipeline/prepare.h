@@ -14,6 +14,7 @@
 #include "ml/dataset.h"
 #include "ml/metrics.h"
 #include "ml/splitters.h"
+#include "n4a/records.h"
 #include "pipeline/config.h"
 #include "pipeline/variant.h"
 
@@ -45,6 +46,26 @@ struct PreparedRun {
 // See the file comment. `config_dir` resolves relative dataset paths (after
 // the current directory).
 Result<PreparedRun> prepare_run(const Json& config, const std::filesystem::path& config_dir);
+
+// Templates (n4a/templates.h) hold run configs. These turn one into a run
+// on new data, or make one from a file or a recorded pipeline.
+
+// The config of a file to save as a template: checked as for a run (keys,
+// CV, metric, every variant's steps; the dataset file must exist) and
+// returned with resolved paths. InvalidArgument naming the JSON path.
+Result<Json> check_template_config(const Json& config, const std::filesystem::path& config_dir);
+
+// The config of recorded `pipeline` as a template: its run's config with
+// "pipeline" replaced by the pipeline's expanded steps (one variant, no
+// generators). InvalidArgument when those steps are not a valid pipeline.
+Result<Json> pipeline_template_config(const RunRecord& run, const PipelineRecord& pipeline);
+
+// A template's config run on other data: "dataset" becomes {"path":
+// `dataset_path`, "target": `target`} (`target` empty: the template's own
+// target). The template's test partition is dropped, as it named rows or a
+// file of the old data. InvalidArgument without a target.
+Result<Json> template_run_config(const Json& template_config, const std::string& dataset_path,
+                                 const std::string& target);
 
 // Parses 1-based inclusive row ranges "51-60" / "1-5,9" of a file with `n`
 // rows into sorted 0-based indices. InvalidArgument naming `path`.

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "pipeline/executor.h"
+#include "pipeline/provenance.h"
 #include "pipeline/recorder.h"
 #include "pipeline/resume.h"
 
@@ -203,6 +204,7 @@ Result<RunReport> run_sweep(const PreparedRun& run, WorkspaceStore* store,
     report.workspace = store->path();
     N4A_ASSIGN_OR_RETURN(report.run_id,
                          store->begin_run(report.run_name, run.config.resolved, run.data.datasets));
+    N4A_TRY(store->set_run_provenance(report.run_id, collect_provenance(options.command_line)));
   }
   return execute_sweep(run, store, std::move(report), run.variants, options);
 }

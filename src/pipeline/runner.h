@@ -3,7 +3,8 @@
 // resumes an interrupted run.
 //
 // Recording: begin_run (config with resolved paths, datasets with content
-// hashes), one pipeline per variant, complete_run with a summary; if the
+// hashes) and its provenance (user, host, version, command line, git state of
+// the current directory), one pipeline per variant, complete_run with a summary; if the
 // sweep is stopped (options.should_stop), what finished is committed and
 // the run is marked interrupted; after a store error the run is marked
 // failed and the error returned. Without a store nothing is written.
@@ -38,6 +39,9 @@ struct RunOptions {
   // Polled by the workers; true stops the sweep cleanly. Must be thread-safe.
   std::function<bool()> should_stop;
   std::function<void(const Progress&)> on_progress;
+  // The invoking command line, recorded in the run's provenance
+  // (provenance.h); empty for a library call.
+  std::vector<std::string> command_line;
 };
 
 enum class RunStatus { kCompleted, kInterrupted };
