@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 #include <regex>
 
@@ -75,6 +76,45 @@ std::string KnownFields(const FilterFields& fields) {
   return out;
 }
 
+// Levenshtein distance, for "did you mean".
+size_t Distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// " (did you mean X?)" for the known field closest to `name`, if close.
+std::string Suggestion(const std::string& name, const FilterFields& fields) {
+  std::vector<std::string> known;
+  for (const auto& c : fields.columns) known.push_back(c.name);
+  std::string head = name.substr(0, name.find('.'));
+  std::string rest =
+      name.find('.') == std::string::npos ? "<metric>" : name.substr(head.size() + 1);
+  if (!fields.scores_sql.empty()) known.push_back("scores." + rest);
+  if (fields.params_key != ParamsKey::kNone) {
+    known.push_back("params." + (rest == "<metric>" ? std::string("<name>") : rest));
+  }
+  std::string best;
+  size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
+  for (const auto& k : known) {
+    size_t d = Distance(name, k);
+    if (d < best_distance) {
+      best = k;
+      best_distance = d;
+    }
+  }
+  return best.empty() ? "" : " (did you mean " + best + "?)";
+}
+
 Result<Operand> Resolve(const std::string& name, const FilterFields& fields,
                         std::vector<db::Value>& params) {
   for (const auto& c : fields.columns) {
@@ -97,6 +137,7 @@ Result<Operand> Resolve(const std::string& name, const FilterFields& fields,
     return Operand{name, FieldType::kText, "", param};
   }
   return Status::InvalidArgument("unknown field '" + name + "' in a filter on " + fields.listing +
+                                 Suggestion(name, fields) +
                                  "; known fields: " + KnownFields(fields));
 }
 

@@ -233,11 +233,26 @@ TEST(FilterCompileTest, UnknownFieldsListTheKnownOnes) {
   ASSERT_FALSE(c.ok());
   EXPECT_TRUE(c.status().IsInvalidArgument());
   const std::string& m = c.status().message();
-  EXPECT_NE(m.find("unknown field 'modelclass'"), std::string::npos) << m;
+  EXPECT_NE(m.find("unknown field 'modelclass' in a filter on chains (did you mean model_class?)"),
+            std::string::npos)
+      << m;
   for (const char* known : {"model_class", "cv_val_score", "pipeline_name", "params.<name>"}) {
     EXPECT_NE(m.find(known), std::string::npos) << known << " not in " << m;
   }
   EXPECT_EQ(m.find("scores.<metric>"), std::string::npos) << m;  // chains have no scores JSON
+  auto suggests = [&](const char* text, const FilterFields& fields) {
+    auto r = Compile(text, fields, params);
+    EXPECT_FALSE(r.ok()) << text;
+    std::string msg = r.status().message();
+    size_t at = msg.find("(did you mean ");
+    return at == std::string::npos ? std::string()
+                                   : msg.substr(at + 14, msg.find('?', at) - at - 14);
+  };
+  auto predictions = catalog::PredictionFilterFields("p.");
+  EXPECT_EQ(suggests("score.r2 > 1", predictions), "scores.r2");
+  EXPECT_EQ(suggests("param.alpha > 1", predictions), "params.alpha");
+  EXPECT_EQ(suggests("valscore > 1", predictions), "val_score");
+  EXPECT_EQ(suggests("zzz > 1", predictions), "");  // nothing close
   // Runs have neither scores nor params.
   EXPECT_FALSE(Compile("params.n_components = 1", catalog::RunFilterFields(), params).ok());
   EXPECT_FALSE(Compile("scores.r2 = 1", catalog::RunFilterFields(), params).ok());
