@@ -66,7 +66,8 @@ int SaveTemplate(SaveArgs& a, const Context& ctx) {
     return ctx.fail(Status::InvalidArgument("give --from-pipeline ID or --file CONFIG (one)"));
   }
   if (Status s = ValidateTemplateName(a.metadata.name); !s.ok()) return ctx.fail(s);
-  auto store = ctx.open_store(OpenMode::kCreateIfMissing);
+  // A pipeline id only means something in an existing workspace.
+  auto store = ctx.open_store(a.file.empty() ? OpenMode::kMustExist : OpenMode::kCreateIfMissing);
   if (!store.ok()) return ctx.fail(store.status());
   auto config = TemplateConfig(a, **store);
   if (!config.ok()) return ctx.fail(config.status());

@@ -212,6 +212,10 @@ Result<RunReport> run_sweep(const PreparedRun& run, WorkspaceStore* store,
 Result<RunReport> resume_sweep(WorkspaceStore& store, const std::string& run_id,
                                const RunOptions& options) {
   N4A_ASSIGN_OR_RETURN(ResumeState state, load_resume_state(store, run_id));
+  N4A_ASSIGN_OR_RETURN(RunRecord recorded, store.get_run(run_id));
+  Json provenance = recorded.provenance.is_object() ? recorded.provenance : Json::object();
+  provenance["resumed"].push_back(collect_provenance(options.command_line));
+  N4A_TRY(store.set_run_provenance(run_id, provenance));
   RunReport report = empty_report(state.run);
   report.run_id = run_id;
   report.run_name = state.run_name;

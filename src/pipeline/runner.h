@@ -86,8 +86,9 @@ Result<RunReport> run_sweep(const PreparedRun& run, WorkspaceStore* store,
 // Resumes run `run_id` of `store`: reloads its config from the catalog,
 // checks that the dataset still has the recorded content hash, skips the
 // variants whose generator_choices match a completed pipeline of the run, runs
-// the others under the same run id, then completes the run. NotFound for an
-// unknown run, FailedPrecondition for a completed run or a changed dataset.
+// the others under the same run id, then completes the run. The provenance
+// of this invocation is appended to the run's provenance under "resumed".
+// NotFound for an unknown run, FailedPrecondition for a completed run or a changed dataset.
 Result<RunReport> resume_sweep(WorkspaceStore& store, const std::string& run_id,
                                const RunOptions& options);
 

@@ -29,6 +29,9 @@ best=$(sql "SELECT pipeline_id FROM pipelines ORDER BY best_val LIMIT 1")
 best_name=$(sql "SELECT name FROM pipelines WHERE pipeline_id = '$best'")
 n4a template save --from-pipeline "$best" --name best --tags pls > /dev/null || fail "save --from-pipeline"
 [ -f ws/library/general/best/metadata.json ] || fail "default category"
+status=0
+"$N4A" -w "$TMP/nows" template save --from-pipeline "$best" --name x > out.txt 2>&1 || status=$?
+[ "$status" = 1 ] && [ ! -e "$TMP/nows" ] || fail "--from-pipeline created a workspace: $status"
 
 # List, filter, show.
 [ "$(n4a template list --format csv | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" = "best sweep " ] ||

@@ -137,6 +137,31 @@ TEST(ProvenanceTest, EveryRunRecordsItsProvenanceAndDatasetShape) {
   EXPECT_EQ(std::get<std::string>(t->rows[0][0]), N4A_VERSION);
 }
 
+TEST(ProvenanceTest, AResumeAppendsItsProvenance) {
+  TempDir dir;
+  auto store = Open((dir / "ws").string());
+  Json config = {
+      {"dataset", {{"path", SourcePath("data/gasoline.csv").string()}, {"target", "octane"}}},
+      {"pipeline", {{{"model", "PLSRegression"}, {"n_components", 2}}}}};
+  auto prepared = pipeline::prepare_run(config, {});
+  ASSERT_TRUE(prepared.ok());
+  pipeline::RunOptions options;
+  options.command_line = {"n4a", "run", "cfg.json"};
+  options.should_stop = [] { return true; };  // interrupted before any variant
+  auto first = pipeline::run_sweep(*prepared, store.get(), options);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->status, pipeline::RunStatus::kInterrupted);
+  options.should_stop = nullptr;
+  options.command_line = {"n4a", "run", "--resume", first->run_id};
+  auto resumed = pipeline::resume_sweep(*store, first->run_id, options);
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  Json p = store->get_run(first->run_id)->provenance;
+  EXPECT_EQ(p["command_line"], (Json{"n4a", "run", "cfg.json"}));
+  ASSERT_EQ(p["resumed"].size(), 1u) << p.dump();
+  EXPECT_EQ(p["resumed"][0]["command_line"][2], "--resume");
+  EXPECT_EQ(store->get_run(first->run_id)->status, "completed");
+}
+
 TEST(ProvenanceTest, MigrationThreeUpgradesAVersionTwoCatalog) {
   TempDir dir;
   const std::string ws = (dir / "ws").string();
