@@ -61,20 +61,6 @@ std::string LimitOffset(std::vector<db::Value>& params, int64_t limit, int64_t o
          std::to_string(params.size());
 }
 
-// The value of metric `name` of a prediction row. A row's val/test/train
-// score column holds its own `metric` on its own partition, which equals the
-// entry in `scores`: reading the column skips parsing JSON for most rows.
-std::string ScoreOf(const std::string& name, std::vector<db::Value>& params) {
-  params.emplace_back(name);
-  std::string m = "$" + std::to_string(params.size());
-  params.emplace_back("$." + name);
-  std::string path = "$" + std::to_string(params.size());
-  return "(CASE WHEN metric = " + m + " AND partition = 'val' THEN val_score WHEN metric = " + m +
-         " AND partition = 'test' THEN test_score WHEN metric = " + m +
-         " AND partition = 'train' THEN train_score ELSE TRY_CAST(json_extract_string(scores, " +
-         path + ") AS DOUBLE) END)";
-}
-
 bool IsIdentifier(const std::string& s) {
   static const std::regex kIdent("[A-Za-z_][A-Za-z0-9_]*");
   return std::regex_match(s, kIdent);
@@ -304,7 +290,7 @@ Result<Table> TopPredictions(db::Connection& con, const TopQuery& q) {
   }
   std::vector<db::Value> params;
   bool column = q.metric == "val_score" || q.metric == "test_score" || q.metric == "train_score";
-  std::string score = column ? q.metric : ScoreOf(q.metric, params);
+  std::string score = column ? q.metric : ScoreSql("", q.metric, params);
   std::string where = " WHERE " + score + " IS NOT NULL";
   WhereEquals(where, params, "partition", q.partition);
   WhereEquals(where, params, "dataset_name", q.dataset_name);

@@ -71,7 +71,7 @@ struct Operand {
 std::string KnownFields(const FilterFields& fields) {
   std::string out;
   for (const auto& c : fields.columns) out += (out.empty() ? "" : ", ") + c.name;
-  if (!fields.scores_sql.empty()) out += ", scores.<metric>";
+  if (fields.scores) out += ", scores.<metric>";
   if (fields.params_key != ParamsKey::kNone) out += ", params.<name>";
   return out;
 }
@@ -99,7 +99,7 @@ std::string Suggestion(const std::string& name, const FilterFields& fields) {
   std::string head = name.substr(0, name.find('.'));
   std::string rest =
       name.find('.') == std::string::npos ? "<metric>" : name.substr(head.size() + 1);
-  if (!fields.scores_sql.empty()) known.push_back("scores." + rest);
+  if (fields.scores) known.push_back("scores." + rest);
   if (fields.params_key != ParamsKey::kNone) {
     known.push_back("params." + (rest == "<metric>" ? std::string("<name>") : rest));
   }
@@ -126,11 +126,8 @@ Result<Operand> Resolve(const std::string& name, const FilterFields& fields,
     std::string rest = name.substr(p.size());
     return IsPlainName(rest) ? rest : "";
   };
-  if (std::string metric = suffix(kScoresPrefix); !metric.empty() && !fields.scores_sql.empty()) {
-    std::string path = Param(params, "$.\"" + metric + "\"");
-    return Operand{
-        name, FieldType::kNumber,
-        "TRY_CAST(json_extract_string(" + fields.scores_sql + ", " + path + ") AS DOUBLE)", ""};
+  if (std::string metric = suffix(kScoresPrefix); !metric.empty() && fields.scores) {
+    return Operand{name, FieldType::kNumber, ScoreSql(fields.qualifier, metric, params), ""};
   }
   if (std::string param = suffix(kParamsPrefix);
       !param.empty() && fields.params_key != ParamsKey::kNone) {
@@ -344,10 +341,22 @@ FilterFields PredictionFilterFields(const std::string& q) {
   Append(f.columns, Columns(q, FieldType::kNumber,
                             {"val_score", "test_score", "train_score", "n_samples", "n_features"}));
   f.columns.push_back({"created_at", q + "created_at", FieldType::kTime});
-  f.scores_sql = q + "scores";
+  f.scores = true;
+  f.qualifier = q;
   f.params_key = ParamsKey::kChain;
   f.params_key_sql = q + "chain_id";
   return f;
+}
+
+std::string ScoreSql(const std::string& q, const std::string& name,
+                     std::vector<db::Value>& params) {
+  std::string m = Param(params, name);
+  std::string path = Param(params, "$.\"" + name + "\"");
+  return "(CASE WHEN " + q + "metric = " + m + " AND " + q + "partition = 'val' THEN " + q +
+         "val_score WHEN " + q + "metric = " + m + " AND " + q + "partition = 'test' THEN " + q +
+         "test_score WHEN " + q + "metric = " + m + " AND " + q + "partition = 'train' THEN " + q +
+         "train_score ELSE TRY_CAST(json_extract_string(" + q + "scores, " + path +
+         ") AS DOUBLE) END)";
 }
 
 Result<CompiledFilter> CompileFilter(const Filter& filter, const FilterFields& fields,

@@ -35,7 +35,8 @@ enum class ParamsKey { kNone, kChain, kPipeline };
 struct FilterFields {
   std::string listing;  // "predictions", for messages
   std::vector<FilterField> columns;
-  std::string scores_sql;  // SQL of the `scores` JSON for scores.<metric>; "" when absent
+  bool scores = false;    // scores.<metric> of the predictions row below
+  std::string qualifier;  // of the predictions row: "p." or "predictions."
   ParamsKey params_key = ParamsKey::kNone;
   std::string params_key_sql;  // SQL of the row's chain_id / pipeline_id
 };
@@ -47,6 +48,14 @@ const FilterFields& RunFilterFields();
 const FilterFields& PipelineFilterFields();
 const FilterFields& ChainFilterFields();
 FilterFields PredictionFilterFields(const std::string& qualifier);
+
+// The value of metric `name` of a predictions row whose columns are named
+// with `qualifier` ("" or "p."), binding `name` in `params`. A row's
+// val/test/train score column holds its own metric on its own partition,
+// equal to that entry of `scores`: reading the column skips parsing JSON for
+// most rows.
+std::string ScoreSql(const std::string& qualifier, const std::string& name,
+                     std::vector<db::Value>& params);
 
 struct CompiledFilter {
   std::string sql;  // a boolean SQL expression; "" for the empty filter

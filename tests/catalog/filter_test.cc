@@ -215,8 +215,9 @@ TEST(FilterCompileTest, LiteralsAndNamesAreBoundNeverSqlText) {
   // Numbered after what was bound before; each literal once.
   EXPECT_NE(c->sql.find("p.model_class = $2"), std::string::npos) << c->sql;
   EXPECT_EQ(std::get<std::string>(params[1]), "x'; DROP TABLE runs; --");
-  EXPECT_EQ(std::get<std::string>(params[2]), "$.\"r2\"");
-  EXPECT_EQ(std::get<double>(params[3]), 0.95);
+  EXPECT_EQ(std::get<std::string>(params[2]), "r2");
+  EXPECT_EQ(std::get<std::string>(params[3]), "$.\"r2\"");
+  EXPECT_EQ(std::get<double>(params[4]), 0.95);
   EXPECT_EQ(c->regexes, std::vector<std::string>{"PLS"});
   // Names in fields can only be plain names: anything else is unknown.
   std::vector<db::Value> more;

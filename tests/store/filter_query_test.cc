@@ -175,6 +175,8 @@ TEST_F(FilterQueryTest, PredictionsByColumnsScoresAndParams) {
   EXPECT_EQ(Predictions("scores.r2 > 0.905 or params.n_components in (3)"),
             P({"SNV > PLS(2)/fold_0", "PCA(12) > PLS(6)", "PLS(3)"}));
   EXPECT_EQ(Predictions("scores.nope > 0"), Ids{});
+  // The run's own metric reads the score columns, the same values.
+  EXPECT_EQ(Predictions("scores.rmse < 0.25"), P({"PCA(12) > PLS(6)"}));
   EXPECT_EQ(Predictions("test_score is not null and pipeline_name like '%PLS%'"),
             P({"SNV > PLS(2)/fold_final", "PCA(12) > PLS(6)/fold_final", "PLS(3)/fold_final"}));
   EXPECT_EQ(Predictions("run_id = '" + run2_ + "'"), P({"PLS(3)"}));
