@@ -3,7 +3,8 @@
 namespace n4a::catalog {
 
 // A dataset entry without a name (runs made before names were recorded) takes
-// the dataset_name of the run's pipelines.
+// the dataset_name of the run's pipelines; runs.datasets other than an array
+// (a library caller's choice) contribute nothing.
 Result<Table> ListDatasets(db::Connection& con) {
   return con.query(R"sql(
 WITH uses AS (
@@ -13,8 +14,8 @@ WITH uses AS (
          coalesce(e->>'role', 'train') AS role, e->>'hash' AS hash, e->>'path' AS path,
          TRY_CAST(e->>'n_samples' AS BIGINT) AS n_samples,
          TRY_CAST(e->>'n_features' AS BIGINT) AS n_features
-  FROM runs r, unnest(CAST(r.datasets AS JSON[])) AS t(e)
-  WHERE json_type(r.datasets) = 'ARRAY')
+  FROM runs r,
+       unnest(CAST(CASE WHEN json_type(r.datasets) = 'ARRAY' THEN r.datasets END AS JSON[])) AS t(e))
 SELECT dataset_name, role, hash, arg_max(path, created_at) AS path,
        any_value(n_samples) AS n_samples, any_value(n_features) AS n_features,
        min(created_at) AS first_used, max(created_at) AS last_used,

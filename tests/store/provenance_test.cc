@@ -194,6 +194,7 @@ TEST(ProvenanceTest, DatasetsListsEachVersionAndTheRunsThatUsedIt) {
   std::string a = RunOn(*store, v1, {});
   std::string b = RunOn(*store, v2, {});
   std::string c = RunOn(*store, v1, {});
+  ASSERT_TRUE(store->begin_run("no datasets", Json::object(), Json::object()).ok());
 
   auto t = store->list_datasets();
   ASSERT_TRUE(t.ok()) << t.status().ToString();
