@@ -31,14 +31,13 @@ double Millis(Clock::time_point since) {
 }
 
 // A workspace with bench::kRows predictions, their pipelines, and one chain
-// per pipeline (SNV > PLS(n), n from 1 to 15), built once per process.
-const std::string& Workspace() {
-  static const std::string path = [] {
-    auto dir = std::filesystem::temp_directory_path() / "n4a-bench-query";
-    std::filesystem::remove_all(dir);
-    std::string ws = (dir / "ws").string();
-    if (!WorkspaceStore::open(ws).ok()) std::abort();  // layout and schema
-    auto con = db::Connection::open(ws + "/store.duckdb", db::AccessMode::kReadWrite);
+// per pipeline (SNV > PLS(n), n from 1 to 15); removed when the process ends.
+class BenchWorkspace {
+ public:
+  BenchWorkspace() : dir_(std::filesystem::temp_directory_path() / "n4a-bench-query") {
+    std::filesystem::remove_all(dir_);
+    if (!WorkspaceStore::open(path()).ok()) std::abort();  // layout and schema
+    auto con = db::Connection::open(path() + "/store.duckdb", db::AccessMode::kReadWrite);
     if (!con.ok()) std::abort();
     auto pipelines = bench::PipelineIds();
     for (int64_t first = 0; first < bench::kRows; first += bench::kChunk) {
@@ -54,9 +53,20 @@ const std::string& Workspace() {
         "json_object('n_components', hash(pipeline_id) % 15 + 1, 'scale', false))), "
         "'PLSRegression', 'rmse' FROM pipelines;");
     if (!s.ok()) std::abort();
-    return ws;
-  }();
-  return path;
+  }
+  ~BenchWorkspace() { std::filesystem::remove_all(dir_); }
+  BenchWorkspace(const BenchWorkspace&) = delete;
+  BenchWorkspace& operator=(const BenchWorkspace&) = delete;
+
+  std::string path() const { return (dir_ / "ws").string(); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+std::string Workspace() {
+  static const BenchWorkspace workspace;
+  return workspace.path();
 }
 
 void BM_TopWhereOr1M(benchmark::State& state) {
