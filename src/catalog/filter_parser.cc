@@ -91,7 +91,12 @@ class Lexer {
         break;
       default: break;
     }
-    return SyntaxError(text_, start, "unexpected character '" + std::string(1, c) + "'");
+    // The whole character, not one byte of its UTF-8 sequence.
+    size_t end = start + 1;
+    while (end < text_.size() && (static_cast<unsigned char>(text_[end]) & 0xC0) == 0x80) ++end;
+    return SyntaxError(
+        text_, start,
+        "unexpected character '" + std::string(text_.substr(start, end - start)) + "'");
   }
 
   // Consumes `c` when it comes next.

@@ -156,6 +156,7 @@ TEST(FilterParseTest, SyntaxErrorsPointAtTheirColumn) {
       {"a = 12abc", 5, "not a number"},
       {"scores. = 1", 7, "expected a name after '.'"},
       {"a = 'é' or", 11, "expected a field name"},  // columns count characters
+      {"a = 1 or é = 2", 10, "unexpected character 'é'"},
   };
   for (const auto& c : kCases) {
     std::string message = ParseError(c.text);
