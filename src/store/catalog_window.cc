@@ -42,6 +42,12 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
     }
     return con.status().WithContext("workspace " + path_);
   }
+  if (mode == LockMode::kExclusive) {
+    // The checkpoint at close re-analyzes every changed string column; FSST's
+    // analysis was a third of that work, and our strings (ids, hashes, short
+    // names, small JSON) gain little from it (docs/formats/catalog.md).
+    N4A_TRY((*con)->exec("SET disabled_compression_methods = 'fsst'"));
+  }
   N4A_TRY(fn(**con));
   con->reset();  // closes the database (and checkpoints) inside the window
   return after_close ? after_close() : Status::Ok();
