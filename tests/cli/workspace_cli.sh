@@ -30,7 +30,7 @@ grep -q 'not a workspace' err.txt || fail "missing workspace message"
 for f in store.duckdb store.lock artifacts arrays exports library; do
   [ -e "ws/$f" ] || fail "init did not create ws/$f"
 done
-NIRS4ALL_WORKSPACE=ws "$N4A" workspace info | grep -q 'schema version:  2' || fail "info via env"
+NIRS4ALL_WORKSPACE=ws "$N4A" workspace info | grep -q 'schema version:  3' || fail "info via env"
 "$N4A" workspace init >/dev/null && [ -e workspace/store.duckdb ] || fail "default ./workspace"
 [ "$("$N4A" -w ws workspace info --format json | /usr/bin/python3 -c \
   'import json,sys; print(json.load(sys.stdin)["counts"]["runs"])')" = 0 ] || fail "info json"
@@ -40,7 +40,7 @@ NIRS4ALL_WORKSPACE=ws "$N4A" workspace info | grep -q 'schema version:  2' || fa
 [ "$("$N4A" -w ws runs --format json | json_len)" = 0 ] || fail "runs json"
 "$N4A" -w ws top --format csv | head -1 | grep -q '^rank,score,prediction_id' || fail "top csv header"
 expect_exit 2 "$N4A" -w ws runs --format xml
-expect_exit 2 "$N4A" -w ws pipelines  # --run is required
+expect_exit 2 "$N4A" -w ws pipelines --where "no_such_field = 1"
 
 # sql: reads work, writes are refused with exit 2 and change nothing.
 [ "$("$N4A" -w ws sql "SELECT 40 + 2 AS answer" --format csv | tail -1)" = 42 ] || fail "sql select"

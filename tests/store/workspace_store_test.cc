@@ -6,6 +6,7 @@
 
 #include <fstream>
 
+#include "catalog/schema.h"
 #include "support/test_util.h"
 #include "util/database.h"
 #include "util/fault_injection_env.h"
@@ -65,7 +66,7 @@ TEST(WorkspaceStoreTest, OpenCreatesLayoutAndMustExistRefusesOtherFolders) {
   EXPECT_TRUE(WorkspaceStore::open(ws, must).ok());
   auto info = OpenOrDie(ws)->info();
   ASSERT_TRUE(info.ok());
-  EXPECT_EQ(info->schema_version, 2);
+  EXPECT_EQ(info->schema_version, catalog::LatestSchemaVersion());
   EXPECT_EQ(info->table_counts.rows.size(), 7u);
 }
 
