@@ -61,5 +61,6 @@ void RegisterRunCommands(CLI::App& app, Context& ctx);
 void RegisterMaintenanceCommands(CLI::App& app, Context& ctx);
 void RegisterReplayCommands(CLI::App& app, Context& ctx);
 void RegisterLibraryCommands(CLI::App& app, Context& ctx);
+void RegisterMergeCommands(CLI::App& app, Context& ctx);
 
 }  // namespace n4a::cli

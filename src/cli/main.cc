@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   RegisterMaintenanceCommands(app, ctx);
   RegisterReplayCommands(app, ctx);
   RegisterLibraryCommands(app, ctx);
+  RegisterMergeCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

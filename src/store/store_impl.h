@@ -141,4 +141,10 @@ class WorkspaceStore::Impl {
   }
 };
 
+// Runs fn(0) ... fn(n - 1) on up to `threads` threads and returns the first
+// error (the other calls still run). For many small durable file writes,
+// whose fsyncs the filesystem commits together when they overlap.
+// Defined in workspace_merge.cc.
+Status ParallelForEach(size_t n, int threads, const std::function<Status(size_t)>& fn);
+
 }  // namespace n4a

@@ -23,6 +23,8 @@ constexpr char kManifest[] = "backup.json";
 constexpr char kCatalog[] = "store.duckdb";
 constexpr char kWal[] = "store.duckdb.wal";
 constexpr size_t kCopyBufferBytes = size_t{1} << 20;
+// Files copied at once: overlapping fsyncs share the filesystem's commits.
+constexpr int kFileThreads = 8;
 
 std::string Str(const db::Value& v) {
   return db::IsNull(v) ? std::string() : std::get<std::string>(v);
@@ -99,47 +101,68 @@ bool NameFixesContent(const std::string& relative_path) {
          relative_path.find("/part-") != std::string::npos;
 }
 
-struct BackupContext {
-  Env* env;
-  std::string root;
-  std::string dest;
-  WorkspaceStore::Incremental incremental;
-  WorkspaceStore::BackupReport* report;
-  Json files = Json::array();
+// What happened to one file of the snapshot.
+struct Placed {
+  uint64_t size = 0;
+  enum class How { kKept, kLinked, kCopied } how = How::kCopied;
 };
 
-// Places one file of the snapshot in the backup and records it.
-Status BackupFile(BackupContext& c, const std::string& rel) {
-  const std::string from = c.root + "/" + rel;
-  const std::string to = c.dest + "/" + rel;
-  N4A_ASSIGN_OR_RETURN(uint64_t size, c.env->file_size(from));
-  c.files.push_back({{"path", rel}, {"size", size}});
-  c.report->total_bytes += size;
-  const bool incremental = c.incremental == WorkspaceStore::Incremental::kYes;
-  if (incremental && NameFixesContent(rel) && c.env->file_exists(to)) {
-    auto have = c.env->file_size(to);
-    if (have.ok() && *have == size) {
-      ++c.report->files_kept;
-      return Status::Ok();
+// Places one file of the snapshot in the backup.
+Result<Placed> BackupFile(Env* env, const std::string& root, const std::string& dest,
+                          WorkspaceStore::Incremental incremental, const std::string& rel) {
+  const std::string from = root + "/" + rel;
+  const std::string to = dest + "/" + rel;
+  Placed placed;
+  N4A_ASSIGN_OR_RETURN(placed.size, env->file_size(from));
+  const bool reuse = incremental == WorkspaceStore::Incremental::kYes && NameFixesContent(rel);
+  if (reuse && env->file_exists(to)) {
+    auto have = env->file_size(to);
+    if (have.ok() && *have == placed.size) {
+      placed.how = Placed::How::kKept;
+      return placed;
     }
-    N4A_TRY(c.env->remove_file(to));
+    N4A_TRY(env->remove_file(to));
   }
-  N4A_TRY(objects::CreateDirsDurably(c.env, c.dest, objects::ParentOf(rel)));
-  if (incremental && NameFixesContent(rel)) {
-    N4A_ASSIGN_OR_RETURN(bool linked,
-                         TryLink(c.env, from, to, c.dest + "/" + objects::ParentOf(rel)));
+  N4A_TRY(objects::CreateDirsDurably(env, dest, objects::ParentOf(rel)));
+  if (reuse) {
+    N4A_ASSIGN_OR_RETURN(bool linked, TryLink(env, from, to, dest + "/" + objects::ParentOf(rel)));
     if (linked) {
-      ++c.report->files_linked;
-      return Status::Ok();
+      placed.how = Placed::How::kLinked;
+      return placed;
     }
   }
-  N4A_ASSIGN_OR_RETURN(Copied copied, CopyFile(c.env, from, to));
-  if (copied.bytes != size) {
+  N4A_ASSIGN_OR_RETURN(Copied copied, CopyFile(env, from, to));
+  if (copied.bytes != placed.size) {
     return Status::IOError(fmt::format("{} changed size while being backed up", from));
   }
-  ++c.report->files_copied;
-  c.report->bytes_copied += copied.bytes;
-  return Status::Ok();
+  return placed;
+}
+
+// Places every file of the snapshot, several at a time, and lists them for
+// the manifest.
+Result<Json> BackupFiles(Env* env, const std::string& root, const std::string& dest,
+                         WorkspaceStore::Incremental incremental,
+                         const std::vector<std::string>& files,
+                         WorkspaceStore::BackupReport& report) {
+  std::vector<Placed> placed(files.size());
+  N4A_TRY(ParallelForEach(files.size(), kFileThreads, [&](size_t i) -> Status {
+    N4A_ASSIGN_OR_RETURN(placed[i], BackupFile(env, root, dest, incremental, files[i]));
+    return Status::Ok();
+  }));
+  Json listed = Json::array();
+  for (size_t i = 0; i < files.size(); ++i) {
+    listed.push_back({{"path", files[i]}, {"size", placed[i].size}});
+    report.total_bytes += placed[i].size;
+    switch (placed[i].how) {
+      case Placed::How::kKept: ++report.files_kept; break;
+      case Placed::How::kLinked: ++report.files_linked; break;
+      case Placed::How::kCopied:
+        ++report.files_copied;
+        report.bytes_copied += placed[i].size;
+        break;
+    }
+  }
+  return listed;
 }
 
 // Removes objects of an earlier backup that the new manifest does not list.
@@ -232,15 +255,15 @@ Result<WorkspaceStore::BackupReport> WorkspaceStore::backup(const std::string& d
   if (env->file_exists(root + "/" + kWal)) {
     N4A_TRY(impl_->window_.write([](db::Connection& con) { return con.exec("CHECKPOINT"); }));
   }
-  BackupContext ctx{env, root, dest, options.incremental, &report};
-  Json catalog;
+  Json catalog, files;
   int64_t version = 0;
   // Under the shared lock no commit can land, so the catalog and the files
   // it references are one consistent state.
   N4A_TRY(impl_->window_.read([&](db::Connection& con) -> Status {
     N4A_ASSIGN_OR_RETURN(version, catalog::ReadSchemaVersion(con));
-    N4A_ASSIGN_OR_RETURN(auto files, SnapshotFiles(env, root, con));
-    for (const std::string& rel : files) N4A_TRY(BackupFile(ctx, rel));
+    N4A_ASSIGN_OR_RETURN(auto snapshot, SnapshotFiles(env, root, con));
+    N4A_ASSIGN_OR_RETURN(files,
+                         BackupFiles(env, root, dest, options.incremental, snapshot, report));
     if (env->file_exists(root + "/" + kWal)) {  // a writer died after the checkpoint
       return Status::FailedPrecondition("the catalog of " + root +
                                         " has an unapplied write-ahead log; retry the backup");
@@ -260,10 +283,10 @@ Result<WorkspaceStore::BackupReport> WorkspaceStore::backup(const std::string& d
                    {"source", std::filesystem::absolute(root).string()},
                    {"schema_version", version},
                    {"catalog", catalog},
-                   {"files", ctx.files}};
+                   {"files", files}};
   N4A_TRY(WriteFileAtomic(env, dest + "/" + kManifest, manifest.dump(1) + "\n"));
   if (options.incremental == Incremental::kYes) {
-    N4A_TRY(RemoveStale(env, dest, ctx.files, report));
+    N4A_TRY(RemoveStale(env, dest, files, report));
   }
   return report;
 }
@@ -288,13 +311,14 @@ Result<WorkspaceStore::RestoreReport> WorkspaceStore::restore(const std::string&
                                         env, target + "/store.lock", LockMode::kExclusive,
                                         options.lock_timeout_micros, options.on_lock_wait));
     N4A_TRY(CreateLayout(env, target));
-    for (const auto& f : manifest["files"]) {
-      const std::string rel = f["path"].get<std::string>();
+    const Json& files = manifest["files"];
+    N4A_TRY(ParallelForEach(files.size(), kFileThreads, [&](size_t i) -> Status {
+      const std::string rel = files[i]["path"].get<std::string>();
       N4A_TRY(objects::CreateDirsDurably(env, target, objects::ParentOf(rel)));
-      N4A_ASSIGN_OR_RETURN(Copied c, CopyFile(env, backup_path + "/" + rel, target + "/" + rel));
-      ++report.files_copied;
-      report.bytes_copied += c.bytes;
-    }
+      return CopyFile(env, backup_path + "/" + rel, target + "/" + rel).status();
+    }));
+    for (const auto& f : files) report.bytes_copied += f["size"].get<uint64_t>();
+    report.files_copied = static_cast<int64_t>(files.size());
     // The catalog goes last; a WAL of the replaced catalog must not be
     // replayed onto it.
     if (env->file_exists(target + "/" + kWal)) N4A_TRY(env->remove_file(target + "/" + kWal));

@@ -5,8 +5,11 @@
 // it (DESIGN.md "Commit protocol": files first, catalog last).
 #include <fmt/format.h>
 
+#include <atomic>
 #include <filesystem>
 #include <span>
+#include <system_error>
+#include <thread>
 
 #include "catalog/merge_sql.h"
 #include "catalog/schema.h"
@@ -18,6 +21,8 @@ namespace {
 
 // Array rows read and rewritten per part: bounds the memory of a merge.
 constexpr int64_t kArrayChunkBytes = int64_t{64} << 20;
+// Files copied at once: overlapping fsyncs share the filesystem's commits.
+constexpr int kFileThreads = 8;
 
 catalog::MergePolicy PolicyOf(WorkspaceStore::OnConflict c) {
   switch (c) {
@@ -50,30 +55,36 @@ void SetCounts(WorkspaceStore::MergeReport& report, const std::vector<catalog::P
   for (const auto& c : counts) report.tables.push_back({c.table, c.added, c.skipped, c.replaced});
 }
 
-// Copies each planned artifact the target lacks (hash verified on the way);
-// refreshes the mtime of those it has, so GC's grace period covers them
-// until the commit.
+// Copies each planned artifact the target lacks (hash verified on the way),
+// several at a time; refreshes the mtime of those it has, so GC's grace
+// period covers them until the commit.
 Status PlaceArtifacts(Env* env, const std::string& source, objects::ArtifactStore& target,
                       const FilePlan& plan, DryRun dry_run, PlacedFiles& placed,
                       WorkspaceStore::MergeReport& report) {
-  for (const auto& a : plan.artifacts) {
+  const size_t n = plan.artifacts.size();
+  std::vector<char> present(n, 0);
+  std::vector<uint64_t> bytes(n, 0);
+  N4A_TRY(ParallelForEach(n, kFileThreads, [&](size_t i) -> Status {
+    const catalog::PlannedArtifact& a = plan.artifacts[i];
     std::string dest = target.root() + "/" + a.target_path;
     if (env->file_exists(dest)) {
-      ++report.artifact_files_present;
-      if (dry_run == DryRun::kNo) N4A_TRY(env->touch_file(dest));
-      placed.artifacts.insert(a.artifact_id);
-      continue;
+      present[i] = 1;
+      return dry_run == DryRun::kNo ? env->touch_file(dest) : Status::Ok();
     }
-    ++report.artifact_files_copied;
-    if (dry_run == DryRun::kYes) continue;
+    if (dry_run == DryRun::kYes) return Status::Ok();
     N4A_ASSIGN_OR_RETURN(auto in, env->new_sequential_file(source + "/" + a.source_path));
     N4A_ASSIGN_OR_RETURN(objects::PutResult put, target.put_stream(*in, a.format));
     if (put.hash != a.artifact_id || put.relative_path != a.target_path) {
       return Status::Corruption("source artifact " + source + "/" + a.source_path +
                                 " does not hold the bytes of " + a.artifact_id);
     }
-    report.artifact_bytes_copied += put.size_bytes;
-    placed.artifacts.insert(a.artifact_id);
+    bytes[i] = put.size_bytes;
+    return Status::Ok();
+  }));
+  for (size_t i = 0; i < n; ++i) {
+    ++(present[i] ? report.artifact_files_present : report.artifact_files_copied);
+    report.artifact_bytes_copied += bytes[i];
+    placed.artifacts.insert(plan.artifacts[i].artifact_id);
   }
   return Status::Ok();
 }
@@ -122,6 +133,31 @@ Status PlaceArrays(Env* env, const std::string& source, objects::ArrayStore& tar
 }
 
 }  // namespace
+
+Status ParallelForEach(size_t n, int threads, const std::function<Status(size_t)>& fn) {
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  Status first;
+  auto work = [&] {
+    for (size_t i; (i = next++) < n;) {
+      Status s = fn(i);
+      if (s.ok()) continue;
+      std::lock_guard lock(mu);
+      if (first.ok()) first = std::move(s);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < std::min<size_t>(static_cast<size_t>(threads), n); ++t) {
+    try {
+      pool.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // fewer threads: the ones running (and this one) do the rest
+    }
+  }
+  work();
+  for (auto& t : pool) t.join();
+  return first;
+}
 
 Result<WorkspaceStore::MergeReport> WorkspaceStore::merge_from(const std::string& source_path,
                                                                const MergeOptions& options) {
