@@ -246,8 +246,10 @@ Result<Table> ListChains(db::Connection& con, const ChainFilter& f) {
   return con.query(sql, params);
 }
 
-std::string PredictionWhere(const PredictionFilter& f, const std::string& alias,
-                            std::vector<db::Value>& params) {
+namespace {
+
+std::string PredictionEquals(const PredictionFilter& f, const std::string& alias,
+                             std::vector<db::Value>& params) {
   std::string where;
   WhereEquals(where, params, alias + "pipeline_id", f.pipeline_id);
   WhereEquals(where, params, alias + "chain_id", f.chain_id);
@@ -258,9 +260,11 @@ std::string PredictionWhere(const PredictionFilter& f, const std::string& alias,
   return where;
 }
 
+}  // namespace
+
 Result<std::string> PredictionWhere(db::Connection& con, const PredictionFilter& f,
                                     const std::string& qualifier, std::vector<db::Value>& params) {
-  std::string where = PredictionWhere(f, qualifier, params);
+  std::string where = PredictionEquals(f, qualifier, params);
   N4A_TRY(AppendFilter(con, f.where, PredictionFilterFields(qualifier), where, params));
   return where;
 }

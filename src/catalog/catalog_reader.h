@@ -24,15 +24,10 @@ Result<Table> ListRuns(db::Connection& con, const RunFilter& filter);
 Result<Table> ListPipelines(db::Connection& con, const PipelineFilter& filter);
 Result<Table> ListChains(db::Connection& con, const ChainFilter& filter);
 Result<Table> QueryPredictions(db::Connection& con, const PredictionFilter& filter);
-// " WHERE ..." (or "") for the filter's equality fields on columns of
-// `alias` ("p." or ""), appending their values to `params`. Ignores
-// limit/offset and `where`: callers that take a filter from users want the
-// overload below.
-std::string PredictionWhere(const PredictionFilter& filter, const std::string& alias,
-                            std::vector<db::Value>& params);
-// The same with `filter.where` applied (filter_sql.h), on predictions named
-// by `qualifier` ("p." or "predictions."; not empty). InvalidArgument for a
-// bad `where`.
+// " WHERE ..." (or "") for the filter's fields and `filter.where`
+// (filter_sql.h) on predictions named by `qualifier` ("p." or
+// "predictions."; not empty), appending values to `params`. Ignores
+// limit/offset. InvalidArgument for a bad `where`.
 Result<std::string> PredictionWhere(db::Connection& con, const PredictionFilter& filter,
                                     const std::string& qualifier, std::vector<db::Value>& params);
 Result<Table> TopPredictions(db::Connection& con, const TopQuery& query);

@@ -49,7 +49,7 @@ Result<int64_t> WorkspaceStore::export_predictions_parquet(const std::string& pa
   int64_t rows = 0;
   Status s = impl_->window_.read([&](db::Connection& con) -> Status {
     std::vector<db::Value> params;
-    std::string where = catalog::PredictionWhere(filter, "p.", params);
+    N4A_ASSIGN_OR_RETURN(std::string where, catalog::PredictionWhere(con, filter, "p.", params));
     std::string select = "SELECT p.* FROM predictions p" + where;
     if (with_arrays == WithArrays::kYes) {
       N4A_ASSIGN_OR_RETURN(select, ArraysSelect(con, impl_->window_.path(), where, params));
