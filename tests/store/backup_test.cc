@@ -12,6 +12,7 @@
 #include "n4a/workspace_store.h"
 #include "store/populate_workspace.h"
 #include "support/test_util.h"
+#include "util/database.h"
 
 namespace n4a {
 namespace {
@@ -134,6 +135,27 @@ TEST(BackupTest, IncrementalBackupCopiesOnlyNewObjects) {
   ASSERT_TRUE(restored.ok()) << restored.status().ToString();
   auto rs = OpenStore((dir / "rs").string());
   EXPECT_EQ(CountOf(*rs, "SELECT count(*) FROM predictions"), 6);
+}
+
+// A catalog left with a write-ahead log (a writer that did not checkpoint)
+// is checkpointed first, so the backup's store.duckdb alone holds every row.
+TEST(BackupTest, CheckpointsAWriteAheadLogFirst) {
+  TempDir dir;
+  const std::string ws = (dir / "ws").string();
+  { Populate(*OpenStore(ws), "gasoline", 1); }
+  {
+    auto con = db::Connection::open(ws + "/store.duckdb", db::AccessMode::kReadWrite);
+    ASSERT_TRUE(con.ok());
+    ASSERT_TRUE((*con)
+                    ->exec("PRAGMA disable_checkpoint_on_shutdown; "
+                           "UPDATE runs SET name = 'after the checkpoint'")
+                    .ok());
+  }
+  ASSERT_TRUE(fs::exists(ws + "/store.duckdb.wal"));
+  BackupOk(*OpenStore(ws), (dir / "bk").string());
+  EXPECT_FALSE(fs::exists(dir / "bk" / "store.duckdb.wal"));
+  auto backup = OpenStore((dir / "bk").string());
+  EXPECT_EQ(CountOf(*backup, "SELECT count(*) FROM runs WHERE name = 'after the checkpoint'"), 1);
 }
 
 // A writer commits pipelines of kFolds predictions, one commit per pipeline,
