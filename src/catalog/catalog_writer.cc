@@ -298,10 +298,15 @@ void PendingWrites::clear() {
   *this = PendingWrites();
 }
 
-Status ApplyWrites(db::Connection& con, const PendingWrites& writes) {
+Status ApplyWrites(db::Connection& con, const PendingWrites& writes,
+                   const LateArrayRefs& late_array_refs) {
   if (writes.empty()) return Status::Ok();
   N4A_TRY(con.exec("BEGIN TRANSACTION"));
   Status s = ApplyInTransaction(con, writes);
+  if (s.ok() && late_array_refs) {
+    Result<std::vector<PendingWrites::ArrayRef>> refs = late_array_refs();
+    s = refs.ok() ? AppendAll(con, "prediction_arrays", *refs, AppendArrayRef) : refs.status();
+  }
   if (!s.ok()) {
     (void)con.exec("ROLLBACK");
     return s;

@@ -4,6 +4,7 @@
 // Not thread-safe: the store serializes access.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -49,8 +50,14 @@ struct PendingWrites {
   void clear();
 };
 
-// Commits `writes` in one transaction; on error rolls back and returns it
-// (the batch is then not applied at all).
-Status ApplyWrites(db::Connection& con, const PendingWrites& writes);
+// Rows known only at commit time: called inside the transaction, after every
+// row of the batch, just before COMMIT (an error rolls the batch back).
+using LateArrayRefs = std::function<Result<std::vector<PendingWrites::ArrayRef>>()>;
+
+// Commits `writes` (and the rows of `late_array_refs`, if given) in one
+// transaction; on error rolls back and returns it (the batch is then not
+// applied at all).
+Status ApplyWrites(db::Connection& con, const PendingWrites& writes,
+                   const LateArrayRefs& late_array_refs = nullptr);
 
 }  // namespace n4a::catalog

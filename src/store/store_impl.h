@@ -1,9 +1,11 @@
 // WorkspaceStore's private state, shared by its .cc files.
 #pragma once
 
+#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <unordered_set>
 
 #include "catalog/catalog_reader.h"
@@ -40,24 +42,55 @@ class WorkspaceStore::Impl {
   Env* env() const { return options_.env; }
   int64_t now() const { return options_.env->now_micros(); }
 
-  // Commit protocol step 1: array part files are written before the catalog
-  // transaction that references them.
-  Status write_array_parts() {
+  // Commit protocol step 1: writes the array part files that the next catalog
+  // transaction references, appending their rows to `refs`. A dataset whose
+  // part fails stays pending for the next flush.
+  Status write_array_parts(std::vector<catalog::PendingWrites::ArrayRef>* refs) {
     for (auto it = pending_arrays_.begin(); it != pending_arrays_.end();) {
       N4A_ASSIGN_OR_RETURN(std::string part, arrays_.write_part(it->first, it->second));
       for (const objects::ArrayRow& row : it->second) {
-        pending_.array_refs.push_back({row.prediction_id, it->first, part});
+        refs->push_back({row.prediction_id, it->first, part});
       }
       it = pending_arrays_.erase(it);
     }
     return Status::Ok();
   }
 
+  // write_array_parts(refs) on a second thread (on this one if no thread can
+  // be started).
+  std::future<Status> start_array_parts(std::vector<catalog::PendingWrites::ArrayRef>* refs) {
+    try {
+      return std::async(std::launch::async, [this, refs] { return write_array_parts(refs); });
+    } catch (const std::system_error&) {
+      std::promise<Status> done;
+      done.set_value(write_array_parts(refs));
+      return done.get_future();
+    }
+  }
+
+  // Commits the buffer. The array parts are written on a second thread while
+  // the window opens the catalog and applies the other rows (at the end of a
+  // sweep nothing else runs); the transaction commits only once every part
+  // is durable. Requires mu_.
   Status flush_locked() {
-    N4A_TRY(write_array_parts());
     if (pending_.empty()) return Status::Ok();
-    N4A_TRY(
-        window_.write([&](db::Connection& con) { return catalog::ApplyWrites(con, pending_); }));
+    std::vector<catalog::PendingWrites::ArrayRef> refs;
+    std::future<Status> parts;
+    if (!pending_arrays_.empty()) parts = start_array_parts(&refs);
+    Status s = window_.write([&](db::Connection& con) {
+      if (!parts.valid()) return catalog::ApplyWrites(con, pending_);
+      return catalog::ApplyWrites(con, pending_,
+                                  [&]() -> Result<std::vector<catalog::PendingWrites::ArrayRef>> {
+                                    N4A_TRY(parts.get());
+                                    return refs;
+                                  });
+    });
+    if (parts.valid()) (void)parts.get();  // the window failed before it asked for them
+    if (!s.ok()) {
+      // Parts that were written stay referenced by the buffer for the retry.
+      pending_.array_refs.insert(pending_.array_refs.end(), refs.begin(), refs.end());
+      return s;
+    }
     // Pipelines whose predictions are now in the catalog are no longer fresh.
     std::unordered_set<std::string> fresh = std::move(pending_.fresh_pipelines);
     for (const PredictionRecord& p : pending_.predictions) fresh.erase(p.pipeline_id);

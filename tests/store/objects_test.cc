@@ -136,6 +136,45 @@ TEST(StoreObjectsTest, FlippedByteIsCorruption) {
   EXPECT_NE(check->problems[0].find(a), std::string::npos);
 }
 
+// The array part is written while the commit window opens; a window that
+// fails (here: another process holds the catalog) keeps the part's rows
+// buffered, and the retry commits them without writing the part again.
+TEST(StoreObjectsTest, ArraysOfAFailedCommitAreCommittedByTheRetry) {
+  TempDir dir;
+  StoreOptions options;
+  options.lock_timeout_micros = 200'000;
+  auto store = std::move(WorkspaceStore::open(dir.str(), options)).value();
+  auto run = *store->begin_run("r", {}, {});
+  auto pipeline = *store->begin_pipeline(run, "p", {}, {}, "gasoline", "h");
+  ASSERT_TRUE(store->flush().ok());
+  PredictionArrays arrays;
+  arrays.y_true = {1, 2};
+  arrays.y_pred = {1.5, 2.5};
+  arrays.sample_indices = {0, 1};
+  auto id = store->save_prediction(Pred(pipeline, "fold_0"), arrays);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  {
+    auto holder = Env::Default()->open_lock_file((dir / "store.lock").string(),
+                                                 Env::LockFileAccess::kReadWrite);
+    ASSERT_TRUE(holder.ok());
+    ASSERT_TRUE(*(*holder)->try_lock((uint64_t{1} << 30) + 1, LockMode::kExclusive));
+    EXPECT_TRUE(store->flush().IsLockTimeout());
+  }
+  const auto parts = [&] {
+    return std::distance(std::filesystem::directory_iterator(dir / "arrays" / "gasoline"),
+                         std::filesystem::directory_iterator());
+  };
+  EXPECT_EQ(parts(), 1);
+  ASSERT_TRUE(store->flush().ok());
+  EXPECT_EQ(parts(), 1);
+  auto back = store->load_prediction_arrays(*id);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->y_pred, (std::vector<double>{1.5, 2.5}));
+  auto check = store->check();
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  EXPECT_TRUE(check->ok());
+}
+
 TEST(StoreObjectsTest, ArraysRoundTripCompactAndSurviveDeletes) {
   Fixture f;
   std::vector<std::string> ids;
