@@ -166,7 +166,6 @@ Result<RunReport> execute_sweep(const PreparedRun& run, WorkspaceStore* store, R
     return report;
   }
   Status recorded = recorder->finish();
-  report.wall_ms = wall_ms();
   for (const auto& [index, ids] : recorder->ids()) {
     report.variants[index].pipeline_id = ids.pipeline_id;
     report.variants[index].chain_id = ids.chain_id;
@@ -175,7 +174,9 @@ Result<RunReport> execute_sweep(const PreparedRun& run, WorkspaceStore* store, R
     (void)store->fail_run(report.run_id, recorded.message());
     return recorded;
   }
+  report.wall_ms = wall_ms();  // what the run's summary records
   N4A_TRY(finish_run(*store, report));
+  report.wall_ms = wall_ms();  // what the user waited for: the last commit included
   return report;
 }
 
