@@ -33,7 +33,12 @@ std::optional<int64_t> fold_number(const std::string& id) {
 
 Status check_step(const Json& step, size_t idx, bool last) {
   if (!step.is_object()) return bad_step(idx, "not a JSON object");
-  const int64_t version = step.value("format_version", int64_t{1});
+  const Json version_json = step.value("format_version", Json(1));
+  const Json kind_json = step.value("kind", Json(""));
+  if (!version_json.is_number_integer() || !kind_json.is_string()) {
+    return bad_step(idx, "format_version must be an integer and kind a string");
+  }
+  const int64_t version = version_json.get<int64_t>();
   if (version > kChainStepVersion) {
     return Status::NotSupported(
         fmt::format("chain step {}: format_version {} is newer than this n4a supports ({})", idx,
@@ -43,7 +48,7 @@ Status check_step(const Json& step, size_t idx, bool last) {
       !step["artifacts"].is_object()) {
     return bad_step(idx, "needs 'operator' and an 'artifacts' object");
   }
-  const std::string kind = step.value("kind", "");
+  const std::string kind = kind_json.get<std::string>();
   if (kind != (last ? "model" : "transform")) {
     return bad_step(idx,
                     last ? "the last step must be the model" : "only the last step may be a model");
