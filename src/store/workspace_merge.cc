@@ -132,6 +132,32 @@ Status PlaceArrays(Env* env, const std::string& source, objects::ArrayStore& tar
   return Status::Ok();
 }
 
+// A corrupt source is refused before anything is copied.
+Status CheckSource(WorkspaceStore& source) {
+  N4A_ASSIGN_OR_RETURN(CheckReport checked, source.check());
+  if (checked.ok()) return Status::Ok();
+  return Status::Corruption("merge source " + source.path() + " fails `n4a workspace check` (" +
+                            checked.problems.front() + "); repair it first");
+}
+
+// Plans again against the catalog as it is now and applies the plan, in one
+// transaction of the write window `con`.
+Status CommitMerge(db::Connection& con, const std::string& source_catalog,
+                   catalog::MergePolicy policy, const std::string& dataset_name,
+                   const PlacedFiles& placed, WorkspaceStore::MergeReport& report) {
+  N4A_TRY(catalog::AttachSource(con, source_catalog));
+  N4A_TRY(con.exec("BEGIN TRANSACTION"));
+  Status s = catalog::PlanMerge(con, policy, dataset_name);
+  auto counts = s.ok() ? catalog::PlanCounts(con) : Result<std::vector<catalog::PlanCount>>(s);
+  if (counts.ok()) s = catalog::ApplyMerge(con, placed.arrays, placed.artifacts);
+  if (!counts.ok() || !s.ok()) {
+    (void)con.exec("ROLLBACK");
+    return counts.ok() ? s : counts.status();
+  }
+  SetCounts(report, *counts);
+  return con.exec("COMMIT");
+}
+
 }  // namespace
 
 Status ParallelForEach(size_t n, int threads, const std::function<Status(size_t)>& fn) {
@@ -190,11 +216,7 @@ Result<WorkspaceStore::MergeReport> WorkspaceStore::merge_from(const std::string
         "(e.g. `n4a workspace info -w {}`) to upgrade it, then merge",
         source_path, version, catalog::LatestSchemaVersion(), source_path));
   }
-  N4A_ASSIGN_OR_RETURN(CheckReport checked, source.check());
-  if (!checked.ok()) {
-    return Status::Corruption("merge source " + source_path + " fails `n4a workspace check` (" +
-                              checked.problems.front() + "); repair it first");
-  }
+  N4A_TRY(CheckSource(source));
   // Held to the end: the source cannot change between plan and commit.
   N4A_ASSIGN_OR_RETURN(auto source_lock,
                        store::WorkspaceLock::acquire(
@@ -219,18 +241,8 @@ Result<WorkspaceStore::MergeReport> WorkspaceStore::merge_from(const std::string
     return report;
   }
   N4A_TRY(PlaceArrays(env, source_path, impl_->arrays_, plan, placed, report));
-  N4A_TRY(impl_->window_.write([&](db::Connection& con) -> Status {
-    N4A_TRY(catalog::AttachSource(con, source_catalog));
-    N4A_TRY(con.exec("BEGIN TRANSACTION"));
-    Status s = catalog::PlanMerge(con, policy, options.dataset_name);
-    auto counts = s.ok() ? catalog::PlanCounts(con) : Result<std::vector<catalog::PlanCount>>(s);
-    if (counts.ok()) s = catalog::ApplyMerge(con, placed.arrays, placed.artifacts);
-    if (!counts.ok() || !s.ok()) {
-      (void)con.exec("ROLLBACK");
-      return counts.ok() ? s : counts.status();
-    }
-    SetCounts(report, *counts);
-    return con.exec("COMMIT");
+  N4A_TRY(impl_->window_.write([&](db::Connection& con) {
+    return CommitMerge(con, source_catalog, policy, options.dataset_name, placed, report);
   }));
   return report;
 }
