@@ -189,8 +189,8 @@ Result<Json> ReadManifest(Env* env, const std::string& backup) {
   }
   N4A_ASSIGN_OR_RETURN(std::string text, env->read_file(path));
   Json m = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!m.is_object() || !m.contains("n4a_backup_format_version") || !m.contains("files") ||
-      !m.contains("catalog")) {
+  if (!m.is_object() || !m.contains("n4a_backup_format_version") || !m["files"].is_array() ||
+      !m["catalog"].is_object() || !m["catalog"]["sha256"].is_string()) {
     return Status::Corruption(path + " is not a backup manifest");
   }
   if (m["n4a_backup_format_version"] != kBackupFormatVersion) {
@@ -201,9 +201,27 @@ Result<Json> ReadManifest(Env* env, const std::string& backup) {
   return m;
 }
 
-// Every listed file is there with its size, and the catalog has its hash.
+// A listed path stays inside its workspace: under a known folder, no "..".
+bool IsSafeRelativePath(const std::string& rel) {
+  if (!rel.starts_with("artifacts/") && !rel.starts_with("arrays/") &&
+      !rel.starts_with("library/")) {
+    return false;
+  }
+  for (const auto& part : std::filesystem::path(rel)) {
+    if (part == ".." || part == ".") return false;
+  }
+  return true;
+}
+
+// Every listed file is safe to restore and there with its size, and the
+// catalog has its hash.
 Status VerifyBackup(Env* env, const std::string& backup, const Json& manifest) {
   for (const auto& f : manifest["files"]) {
+    if (!f.is_object() || !f["path"].is_string() || !f["size"].is_number_unsigned() ||
+        !IsSafeRelativePath(f["path"].get<std::string>())) {
+      return Status::Corruption("backup manifest " + backup + "/" + kManifest +
+                                " lists a bad entry: " + f.dump());
+    }
     const std::string path = backup + "/" + f["path"].get<std::string>();
     auto size = env->file_size(path);
     if (!size.ok() || *size != f["size"].get<uint64_t>()) {

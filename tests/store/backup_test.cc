@@ -110,6 +110,14 @@ TEST(BackupTest, RestoreRefusesIncompleteDamagedBackupsAndNonEmptyTargets) {
   std::ofstream(dir / "bad" / "store.duckdb", std::ios::app) << "junk";
   auto bad = Store::restore((dir / "bad").string(), (dir / "t1").string());
   EXPECT_TRUE(bad.status().IsCorruption()) << bad.status().ToString();
+  // A manifest naming a path outside the workspace is refused.
+  fs::copy(dir / "bk", dir / "evil", fs::copy_options::recursive);
+  std::string manifest = testing::ReadFileOrEmpty(dir / "evil" / "backup.json");
+  manifest.replace(manifest.find("\"artifacts/"), 11, "\"artifacts/../../../x");
+  std::ofstream(dir / "evil" / "backup.json") << manifest;
+  auto evil = Store::restore((dir / "evil").string(), (dir / "t3").string());
+  EXPECT_TRUE(evil.status().IsCorruption()) << evil.status().ToString();
+  EXPECT_NE(evil.status().message().find("bad entry"), std::string::npos);
   fs::remove(dir / "bk" / "backup.json");
   auto half = Store::restore((dir / "bk").string(), (dir / "t2").string());
   EXPECT_TRUE(half.status().IsCorruption()) << half.status().ToString();
