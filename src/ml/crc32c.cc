@@ -1,5 +1,7 @@
 #include "ml/crc32c.h"
 
+#include <nmmintrin.h>
+
 #include <array>
 #include <cstring>
 
@@ -29,7 +31,7 @@ uint32_t load_le32(const unsigned char* p) {
 
 }  // namespace
 
-uint32_t crc32c(const void* data, size_t size) {
+uint32_t crc32c_portable(const void* data, size_t size) {
   const auto* p = static_cast<const unsigned char*>(data);
   uint32_t crc = 0xFFFFFFFFu;
   while (size >= 8) {
@@ -43,6 +45,35 @@ uint32_t crc32c(const void* data, size_t size) {
   }
   while (size-- > 0) crc = (crc >> 8) ^ kTables[0][(crc ^ *p++) & 0xFF];
   return crc ^ 0xFFFFFFFFu;
+}
+
+namespace {
+
+// The SSE4.2 crc32 instruction computes this very CRC, 8 bytes at a time.
+__attribute__((target("sse4.2"))) uint32_t crc32c_sse42(const unsigned char* p, size_t size) {
+  uint64_t crc = 0xFFFFFFFFu;
+  while (size >= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    crc = _mm_crc32_u64(crc, word);
+    p += 8;
+    size -= 8;
+  }
+  auto crc32 = static_cast<uint32_t>(crc);
+  while (size-- > 0) crc32 = _mm_crc32_u8(crc32, *p++);
+  return crc32 ^ 0xFFFFFFFFu;
+}
+
+bool has_sse42() {
+  static const bool yes = __builtin_cpu_supports("sse4.2");
+  return yes;
+}
+
+}  // namespace
+
+uint32_t crc32c(const void* data, size_t size) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  return has_sse42() ? crc32c_sse42(p, size) : crc32c_portable(p, size);
 }
 
 }  // namespace n4a::ml

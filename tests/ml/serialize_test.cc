@@ -114,6 +114,18 @@ TEST(BinaryFormatTest, HeaderErrors) {
   EXPECT_TRUE(r.status().IsInvalidArgument());
 }
 
+TEST(Crc32cTest, HardwareAndPortablePathsAgree) {
+  std::string bytes;
+  for (int i = 0; i < 300; ++i) bytes.push_back(static_cast<char>(i * 7919 % 251));
+  EXPECT_EQ(crc32c_portable("123456789", 9), 0xE3069283u);
+  for (size_t offset = 0; offset < 8; ++offset) {
+    for (size_t size = 0; size + offset <= bytes.size(); size += 13) {
+      EXPECT_EQ(crc32c(bytes.data() + offset, size), crc32c_portable(bytes.data() + offset, size))
+          << offset << " " << size;
+    }
+  }
+}
+
 TEST(BinaryFormatTest, StateMustMatchParams) {
   Matrix m(1, 3);
   m << 1, 2, 3;
