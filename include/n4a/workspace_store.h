@@ -166,6 +166,9 @@ class WorkspaceStore {
                                     const std::string& artifact_type, const std::string& format);
   // Reads an artifact and verifies its hash (Corruption on mismatch).
   Result<std::string> load_artifact(const std::string& artifact_id);
+  // The bytes of each id, in order, hash-verified, with one catalog read for
+  // all of them (a chain's steps and folds). NotFound names a missing id.
+  Result<std::vector<std::string>> load_artifacts(const std::vector<std::string>& artifact_ids);
   // Absolute path of an artifact's file.
   Result<std::string> get_artifact_path(const std::string& artifact_id);
   // The arrays of one prediction.
@@ -263,7 +266,7 @@ class WorkspaceStore {
     std::string path;
     int64_t files_copied = 0;
     int64_t files_linked = 0;
-    int64_t files_kept = 0;  // already in an incremental backup
+    int64_t files_kept = 0;     // already in an incremental backup
     int64_t files_removed = 0;  // stale objects of an earlier backup
     uint64_t bytes_copied = 0;
     uint64_t total_bytes = 0;

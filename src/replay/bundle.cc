@@ -126,8 +126,13 @@ Result<std::string> export_chain(WorkspaceStore& store, const std::string& chain
   const FeatureSpec spec = replay::stored_features(c, replay::Headers::kFromFile);
   std::vector<std::pair<std::string, std::string>> entries;
   Json artifacts = Json::object();
-  for (const auto& [id, step] : artifact_steps(c.chain.steps)) {
-    N4A_ASSIGN_OR_RETURN(std::string bytes, store.load_artifact(id));
+  const auto steps = artifact_steps(c.chain.steps);
+  std::vector<std::string> ids;
+  for (const auto& [id, step] : steps) ids.push_back(id);
+  N4A_ASSIGN_OR_RETURN(std::vector<std::string> contents, store.load_artifacts(ids));
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const auto& [id, step] = steps[i];
+    std::string& bytes = contents[i];
     const std::string entry = fmt::format("artifacts/{}.{}", id, kOperatorFormat);
     artifacts[id] = {{"path", entry},
                      {"operator_class", step->at("operator")},

@@ -45,6 +45,8 @@ Result<std::string> export_script(WorkspaceStore& store, const std::string& chai
   N4A_ASSIGN_OR_RETURN(std::vector<std::string> folds,
                        replay::choose_folds(c.folds, ReplayOptions{}, c.chain.task_type));
   const FeatureSpec spec = replay::stored_features(c, replay::Headers::kFromFile);
+  N4A_ASSIGN_OR_RETURN(replay::ArtifactLoader loader,
+                       replay::store_loader(store, c.chain.steps, folds));
   Json steps = Json::array();
   Json artifacts = Json::object();
   for (const Json& step : c.chain.steps) {
@@ -55,7 +57,7 @@ Result<std::string> export_script(WorkspaceStore& store, const std::string& chai
         return Status::Corruption(fmt::format("chain {}: no artifact for {}", chain_id, fold));
       used[fold] = id;
       if (!artifacts.contains(id)) {
-        N4A_ASSIGN_OR_RETURN(std::string bytes, store.load_artifact(id));
+        N4A_ASSIGN_OR_RETURN(std::string bytes, loader(id));
         artifacts[id] = base64(bytes);
       }
     }

@@ -60,8 +60,32 @@ Result<ArtifactRecord> WorkspaceStore::get_artifact(const std::string& artifact_
 }
 
 Result<std::string> WorkspaceStore::load_artifact(const std::string& artifact_id) {
-  N4A_ASSIGN_OR_RETURN(ArtifactRecord a, get_artifact(artifact_id));
-  return impl_->artifacts_.read_verified_path(a.artifact_path);
+  N4A_ASSIGN_OR_RETURN(std::vector<std::string> bytes, load_artifacts({artifact_id}));
+  return std::move(bytes[0]);
+}
+
+Result<std::vector<std::string>> WorkspaceStore::load_artifacts(
+    const std::vector<std::string>& artifact_ids) {
+  auto rows_of = [&](db::Connection& con) -> Result<std::vector<ArtifactRecord>> {
+    std::vector<ArtifactRecord> rows;
+    for (const std::string& id : artifact_ids) {
+      N4A_ASSIGN_OR_RETURN(ArtifactRecord a, ArtifactRow(con, id));
+      rows.push_back(std::move(a));
+    }
+    return rows;
+  };
+  std::vector<ArtifactRecord> rows;
+  {
+    std::lock_guard lock(impl_->mu_);
+    N4A_ASSIGN_OR_RETURN(rows, impl_->read<std::vector<ArtifactRecord>>(rows_of));
+  }
+  std::vector<std::string> bytes;
+  bytes.reserve(rows.size());
+  for (const ArtifactRecord& a : rows) {
+    N4A_ASSIGN_OR_RETURN(std::string b, impl_->artifacts_.read_verified_path(a.artifact_path));
+    bytes.push_back(std::move(b));
+  }
+  return bytes;
 }
 
 Result<std::string> WorkspaceStore::get_artifact_path(const std::string& artifact_id) {

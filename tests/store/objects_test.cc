@@ -136,6 +136,20 @@ TEST(StoreObjectsTest, FlippedByteIsCorruption) {
   EXPECT_NE(check->problems[0].find(a), std::string::npos);
 }
 
+TEST(StoreObjectsTest, LoadArtifactsReadsManyInOrderAndNamesAMissingOne) {
+  Fixture f;
+  auto a = *f.store->save_artifact("first", "PLSRegression", "model", "n4aop");
+  auto b = *f.store->save_artifact("second", "SNV", "transform", "n4aop");
+  auto both = f.store->load_artifacts({b, a, b});
+  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  EXPECT_EQ(*both, (std::vector<std::string>{"second", "first", "second"}));
+  const std::string missing(64, 'c');
+  auto none = f.store->load_artifacts({a, missing});
+  EXPECT_TRUE(none.status().IsNotFound());
+  EXPECT_NE(none.status().message().find(missing), std::string::npos);
+  EXPECT_TRUE(f.store->load_artifacts({})->empty());
+}
+
 // The array part is written while the commit window opens; a window that
 // fails (here: another process holds the catalog) keeps the part's rows
 // buffered, and the retry commits them without writing the part again.
