@@ -3,12 +3,7 @@
 # runs again with n4a run and scores the same; the run export is YAML with the
 # run, its pipelines and chains; predictions go to Parquet; bare names land in
 # the workspace's exports/.
-set -euo pipefail
-: "${N4A:?set N4A to the n4a binary}" "${N4A_SOURCE_DIR:?set N4A_SOURCE_DIR to the repo root}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-sql() { "$N4A" -w "$TMP/ws" sql "$1" --format csv | tail -n +2; }
+source "$(dirname "$0")/../support/cli_lib.sh"
 PY=/usr/bin/python3
 
 cd "$N4A_SOURCE_DIR"

@@ -3,12 +3,7 @@
 # predicts what n4a predict predicts, to 1e-9 relative, for chains using
 # every built-in operator (refit model, fold average, classification), with
 # sample ids when the data has them.
-set -euo pipefail
-: "${N4A:?set N4A to the n4a binary}" "${N4A_SOURCE_DIR:?set N4A_SOURCE_DIR to the repo root}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-sql() { "$N4A" -w "$TMP/ws" sql "$1" --format csv | tail -n +2; }
+source "$(dirname "$0")/../support/cli_lib.sh"
 PY=/usr/bin/python3
 
 # Data: gasoline with sample ids, its test rows, and a two-class version.

@@ -2,17 +2,8 @@
 # Black-box tests of `n4a workspace merge|backup|restore`: real runs, real
 # files; merging twice changes nothing and leaves the source untouched; a
 # backup taken while `n4a run` writes passes check and restores.
-set -euo pipefail
-: "${N4A:?set N4A to the n4a binary}" "${N4A_SOURCE_DIR:?set N4A_SOURCE_DIR to the repo root}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+source "$(dirname "$0")/../support/cli_lib.sh"
 cd "$TMP"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_exit() {  # expect_exit CODE CMD...: runs CMD, checks its exit status
-  local want=$1; shift
-  set +e; "$@" >out.txt 2>err.txt; local got=$?; set -e
-  [ "$got" = "$want" ] || { cat out.txt err.txt >&2; fail "'$*' exited $got, want $want"; }
-}
 sql() { "$N4A" -w "$1" sql "$2" --format csv | tail -n +2; }
 # Hash of every file of a workspace but store.lock (readers record themselves there).
 tree_hash() { (cd "$1" && find . -type f ! -name store.lock -print0 | sort -z |

@@ -3,12 +3,7 @@
 # workspace, exactly what the chain predicts in the workspace; damaged
 # bundles (truncated, not a ZIP, altered or missing artifact, newer format,
 # escaping entry path) exit 4 with a clear message.
-set -euo pipefail
-: "${N4A:?set N4A to the n4a binary}" "${N4A_SOURCE_DIR:?set N4A_SOURCE_DIR to the repo root}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-sql() { "$N4A" -w "$TMP/ws" sql "$1" --format csv | tail -n +2; }
+source "$(dirname "$0")/../support/cli_lib.sh"
 PY=/usr/bin/python3
 
 cat > "$TMP/config.json" <<JSON

@@ -2,12 +2,7 @@
 # n4a predict --chain: predictions of a recorded chain on new spectra equal
 # the run's recorded test predictions; features are checked by header; ids,
 # --output, --fold and the error cases.
-set -euo pipefail
-: "${N4A:?set N4A to the n4a binary}" "${N4A_SOURCE_DIR:?set N4A_SOURCE_DIR to the repo root}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-sql() { "$N4A" -w "$TMP/ws" sql "$1" --format csv | tail -n +2; }
+source "$(dirname "$0")/../support/cli_lib.sh"
 PY=/usr/bin/python3
 
 cat > "$TMP/config.json" <<JSON

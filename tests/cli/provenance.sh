@@ -3,11 +3,7 @@
 # commit and dirty flag of the working directory (absent outside git);
 # `n4a datasets` lists the versions of a CSV and the runs that used each;
 # `n4a show` prints everything about one chain.
-set -euo pipefail
-: "${N4A:?set N4A to the n4a binary}" "${N4A_SOURCE_DIR:?set N4A_SOURCE_DIR to the repo root}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../support/cli_lib.sh"
 n4a() { "$N4A" -w "$TMP/ws" "$@"; }
 sql() { n4a sql "$1" --format csv | tail -n +2; }
 json() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }

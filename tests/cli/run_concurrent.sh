@@ -1,12 +1,7 @@
 #!/usr/bin/env bash
 # Two n4a run processes on one workspace at the same time: both complete and
 # nothing is lost.
-set -euo pipefail
-: "${N4A:?set N4A to the n4a binary}" "${N4A_SOURCE_DIR:?set N4A_SOURCE_DIR to the repo root}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-sql() { "$N4A" -w "$TMP/ws" sql "$1" --format csv | tail -n +2; }
+source "$(dirname "$0")/../support/cli_lib.sh"
 cd "$N4A_SOURCE_DIR"
 "$N4A" workspace init "$TMP/ws" > /dev/null
 "$N4A" run examples/gasoline_sweep.json -w "$TMP/ws" --jobs 1 -q --name first > "$TMP/a" 2>&1 & a=$!

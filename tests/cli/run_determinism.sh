@@ -1,10 +1,6 @@
 #!/usr/bin/env bash
 # Results do not depend on --jobs: same pipelines, same scores, same order.
-set -euo pipefail
-: "${N4A:?set N4A to the n4a binary}" "${N4A_SOURCE_DIR:?set N4A_SOURCE_DIR to the repo root}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../support/cli_lib.sh"
 cd "$N4A_SOURCE_DIR"
 scores() {
   python3 -c "import json; d=json.load(open('$1'))

@@ -1,12 +1,7 @@
 #!/usr/bin/env bash
 # A variant that fails (PCA with more components than samples) is recorded as
 # a failed pipeline with its error; the others complete.
-set -euo pipefail
-: "${N4A:?set N4A to the n4a binary}" "${N4A_SOURCE_DIR:?set N4A_SOURCE_DIR to the repo root}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-sql() { "$N4A" -w "$TMP/ws" sql "$1" --format csv | tail -n +2; }
+source "$(dirname "$0")/../support/cli_lib.sh"
 cat > "$TMP/config.json" <<JSON
 {"name": "with_failure",
  "dataset": {"path": "$N4A_SOURCE_DIR/data/gasoline.csv", "target": "octane", "test": {"rows": "51-60"}},

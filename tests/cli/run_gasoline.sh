@@ -1,12 +1,7 @@
 #!/usr/bin/env bash
 # n4a run on the gasoline example: the leaderboard is sane (best test RMSE
 # below 0.3 octane) and everything a run records is in the workspace.
-set -euo pipefail
-: "${N4A:?set N4A to the n4a binary}" "${N4A_SOURCE_DIR:?set N4A_SOURCE_DIR to the repo root}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-sql() { "$N4A" -w "$TMP/ws" sql "$1" --format csv | tail -n +2; }
+source "$(dirname "$0")/../support/cli_lib.sh"
 
 cd "$N4A_SOURCE_DIR"
 "$N4A" run examples/gasoline_sweep.json -w "$TMP/ws" --format json > "$TMP/run.json" ||

@@ -1,10 +1,6 @@
 #!/usr/bin/env bash
 # Invalid configs: one error naming the JSON path, exit 2, nothing recorded.
-set -euo pipefail
-: "${N4A:?set N4A to the n4a binary}" "${N4A_SOURCE_DIR:?set N4A_SOURCE_DIR to the repo root}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../support/cli_lib.sh"
 DATA="$N4A_SOURCE_DIR/data/gasoline.csv"
 "$N4A" workspace init "$TMP/ws" > /dev/null
 

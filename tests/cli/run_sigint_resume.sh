@@ -1,13 +1,9 @@
 #!/usr/bin/env bash
 # Ctrl-C stops a run cleanly (what finished is committed, the run is marked
 # interrupted, exit 130); --resume finishes it without redoing pipelines.
-set -euo pipefail
-: "${N4A:?set N4A to the n4a binary}"
-TMP=$(mktemp -d)
+source "$(dirname "$0")/../support/cli_lib.sh"
 pid=
 trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-sql() { "$N4A" -w "$TMP/ws" sql "$1" --format csv | tail -n +2; }
 
 # Synthetic spectra, large enough that the sweep takes a few seconds on 1 thread.
 awk -v n=400 -v p=700 'BEGIN {

@@ -2,11 +2,7 @@
 # Template round trip: save from a config file and from a recorded pipeline,
 # list by category and tag, show, run a template on new data, overwrite only
 # with --force, refuse names that escape the library, delete.
-set -euo pipefail
-: "${N4A:?set N4A to the n4a binary}" "${N4A_SOURCE_DIR:?set N4A_SOURCE_DIR to the repo root}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../support/cli_lib.sh"
 n4a() { "$N4A" -w "$TMP/ws" "$@"; }
 sql() { n4a sql "$1" --format csv | tail -n +2; }
 json() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }

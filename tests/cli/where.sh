@@ -2,11 +2,7 @@
 # --where, --group-by and n4a predictions on a real run of the gasoline sweep:
 # every answer is checked against the same question asked in SQL (n4a sql),
 # with params read from generator_choices (the filter reads chains.steps).
-set -euo pipefail
-: "${N4A:?set N4A to the n4a binary}" "${N4A_SOURCE_DIR:?set N4A_SOURCE_DIR to the repo root}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../support/cli_lib.sh"
 n4a() { "$N4A" -w "$TMP/ws" "$@"; }
 # The rows of a csv listing on stdin, fields joined by '|', sorted.
 rows() { python3 -c "import csv,sys; r=csv.reader(sys.stdin); next(r); [print('|'.join(x)) for x in r]" | sort; }

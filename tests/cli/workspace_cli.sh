@@ -1,17 +1,8 @@
 #!/usr/bin/env bash
 # Black-box tests of the workspace, listing and maintenance commands: they run
 # the real n4a binary ($N4A) and check what it prints, writes and exits with.
-set -euo pipefail
-N4A=${N4A:?path of the n4a binary}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_exit() {  # expect_exit CODE CMD...: runs CMD, checks its exit status
-  local want=$1; shift
-  set +e; "$@" >out.txt 2>err.txt; local got=$?; set -e
-  [ "$got" = "$want" ] || { cat out.txt err.txt >&2; fail "'$*' exited $got, want $want"; }
-}
+source "$(dirname "$0")/../support/cli_lib.sh"
+cd "$TMP"
 json_len() { /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 
 # Version and help.
