@@ -82,6 +82,11 @@ class Env {
   virtual Status remove_file(const std::string& path) = 0;
   // Atomically replaces `to` with `from` (POSIX rename).
   virtual Status rename_file(const std::string& from, const std::string& to) = 0;
+  // Hard-links `from` as `to` (which must not exist): false, creating
+  // nothing, when the filesystem cannot (another device, no link support).
+  virtual Result<bool> link_file(const std::string& from, const std::string& to) = 0;
+  // Removes a directory if it is empty: false when it is not empty or absent.
+  virtual Result<bool> remove_dir_if_empty(const std::string& path) = 0;
   // Sets a file's modification time to now (GC grace periods start over).
   virtual Status touch_file(const std::string& path) = 0;
   // Makes an existing file's content durable (fsync), e.g. one that DuckDB wrote.

@@ -132,9 +132,11 @@ Status RemoveTemplateFiles(Env* env, const std::string& workspace, const Templat
   N4A_TRY(env->remove_file(dir + "/" + kMetadataFile).WithContext("delete template " + m.name));
   if (env->file_exists(dir + "/" + kConfigFile)) N4A_TRY(env->remove_file(dir + "/" + kConfigFile));
   // Folders are removed only when empty: files a user put there stay.
-  std::error_code ec;
-  std::filesystem::remove(dir, ec);
-  std::filesystem::remove(LibraryDir(workspace) + "/" + m.category, ec);
+  N4A_ASSIGN_OR_RETURN(bool removed, env->remove_dir_if_empty(dir));
+  if (removed) {
+    N4A_ASSIGN_OR_RETURN(removed,
+                         env->remove_dir_if_empty(LibraryDir(workspace) + "/" + m.category));
+  }
   return env->sync_dir(LibraryDir(workspace));
 }
 

@@ -59,15 +59,9 @@ Result<Copied> CopyFile(Env* env, const std::string& from, const std::string& to
 // cannot (another device, no link support), so the caller copies instead.
 Result<bool> TryLink(Env* env, const std::string& from, const std::string& to,
                      const std::string& to_dir) {
-  std::error_code ec;
-  std::filesystem::create_hard_link(from, to, ec);
-  if (ec == std::errc::cross_device_link || ec == std::errc::operation_not_permitted ||
-      ec == std::errc::function_not_supported) {
-    return false;
-  }
-  if (ec) return Status::IOError("link " + from + " as " + to + ": " + ec.message());
-  N4A_TRY(env->sync_dir(to_dir));
-  return true;
+  N4A_ASSIGN_OR_RETURN(bool linked, env->link_file(from, to));
+  if (linked) N4A_TRY(env->sync_dir(to_dir));
+  return linked;
 }
 
 bool IsEmptyOrMissing(Env* env, const std::string& dir) {

@@ -80,6 +80,16 @@ Status FaultInjectionEnv::create_dirs(const std::string& path) {
   return base_->create_dirs(path);
 }
 
+Result<bool> FaultInjectionEnv::link_file(const std::string& from, const std::string& to) {
+  if (read_only_) return ReadOnly("link", to);
+  return base_->link_file(from, to);
+}
+
+Result<bool> FaultInjectionEnv::remove_dir_if_empty(const std::string& path) {
+  if (read_only_) return ReadOnly("remove directory", path);
+  return base_->remove_dir_if_empty(path);
+}
+
 Status FaultInjectionEnv::rename_file(const std::string& from, const std::string& to) {
   if (read_only_) return ReadOnly("rename", from);
   if (fail_rename_.exchange(false)) return Status::IOError("rename " + from + ": injected fault");

@@ -46,6 +46,8 @@ class FaultInjectionEnv final : public Env {
   Status create_dirs(const std::string& path) override;
   Status remove_file(const std::string& path) override;
   Status rename_file(const std::string& from, const std::string& to) override;
+  Result<bool> link_file(const std::string& from, const std::string& to) override;
+  Result<bool> remove_dir_if_empty(const std::string& path) override;
   Status touch_file(const std::string& path) override { return base_->touch_file(path); }
   Status sync_file(const std::string& path) override;
   Status sync_dir(const std::string& path) override;

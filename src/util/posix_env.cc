@@ -214,6 +214,18 @@ class PosixEnv final : public Env {
     return Status::Ok();
   }
 
+  Result<bool> link_file(const std::string& from, const std::string& to) override {
+    if (::link(from.c_str(), to.c_str()) == 0) return true;
+    if (errno == EXDEV || errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP) return false;
+    return PosixError("link " + from + " as", to, errno);
+  }
+
+  Result<bool> remove_dir_if_empty(const std::string& path) override {
+    if (::rmdir(path.c_str()) == 0) return true;
+    if (errno == ENOTEMPTY || errno == EEXIST || errno == ENOENT) return false;
+    return PosixError("remove directory", path, errno);
+  }
+
   Status touch_file(const std::string& path) override {
     if (::utimensat(AT_FDCWD, path.c_str(), nullptr, 0) != 0)
       return PosixError("touch", path, errno);

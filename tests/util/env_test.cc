@@ -36,6 +36,29 @@ TEST(PosixEnvTest, FilesAndDirectories) {
   EXPECT_FALSE(env->file_exists(sub + "/g"));
 }
 
+TEST(PosixEnvTest, HardLinksAndEmptyDirectories) {
+  TempDir dir;
+  Env* env = Env::Default();
+  const std::string a = (dir / "a").string(), b = (dir / "b").string();
+  auto file = env->new_writable_file(a);
+  ASSERT_TRUE(file.ok());
+  ASSERT_TRUE((*file)->append("same inode").ok());
+  ASSERT_TRUE((*file)->close().ok());
+  auto linked = env->link_file(a, b);
+  ASSERT_TRUE(linked.ok()) << linked.status().ToString();
+  EXPECT_TRUE(*linked);
+  EXPECT_EQ(*env->read_file(b), "same inode");
+  EXPECT_FALSE(env->link_file(a, b).ok());  // `to` exists: an error, not "cannot link"
+
+  const std::string sub = (dir / "d").string();
+  ASSERT_TRUE(env->create_dirs(sub + "/inner").ok());
+  EXPECT_FALSE(*env->remove_dir_if_empty(sub));  // not empty: kept
+  EXPECT_TRUE(*env->remove_dir_if_empty(sub + "/inner"));
+  EXPECT_TRUE(*env->remove_dir_if_empty(sub));
+  EXPECT_FALSE(env->file_exists(sub));
+  EXPECT_FALSE(*env->remove_dir_if_empty(sub));  // absent
+}
+
 TEST(PosixEnvTest, LocksConflictBetweenOpenFilesOfOneProcess) {
   TempDir dir;
   Env* env = Env::Default();
