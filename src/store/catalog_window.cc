@@ -6,9 +6,6 @@
 namespace n4a::store {
 namespace {
 
-// The folders of a workspace (DESIGN.md "A workspace on disk").
-constexpr const char* kLayoutDirs[] = {"artifacts", "arrays", "exports", "library"};
-
 bool LooksCorrupt(const std::string& message) {
   for (const char* hint :
        {"not a valid DuckDB", "Corrupt", "corrupt", "checksum", "Could not read enough bytes"}) {

@@ -14,6 +14,10 @@
 
 namespace n4a::store {
 
+// The folders of a workspace besides its catalog (DESIGN.md "A workspace on
+// disk").
+inline constexpr const char* kLayoutDirs[] = {"artifacts", "arrays", "exports", "library"};
+
 class CatalogWindow {
  public:
   CatalogWindow(std::string path, const StoreOptions& options);

@@ -239,7 +239,7 @@ Status VerifyBackup(Env* env, const std::string& backup, const Json& manifest) {
 }
 
 Status CreateLayout(Env* env, const std::string& root) {
-  for (const char* dir : {"artifacts", "arrays", "exports", "library"}) {
+  for (const char* dir : store::kLayoutDirs) {
     N4A_TRY(objects::CreateDirsDurably(env, root, dir));
   }
   return Status::Ok();
