@@ -194,10 +194,14 @@ Result<std::unique_ptr<Bundle>> Bundle::parse_checked(std::string_view bytes) {
   const Json steps = chain.value("steps", Json());
   auto folds = replay::chain_folds(steps);
   if (!folds.ok()) return corrupt("chain.json: " + folds.status().message());
-  auto loader = [&](const std::string& id) -> Result<std::string> {
-    auto it = artifacts.find(id);
-    if (it == artifacts.end()) return corrupt(fmt::format("artifact {} is missing", id));
-    return it->second;
+  auto loader = [&](const std::vector<std::string>& ids) -> Result<std::vector<std::string>> {
+    std::vector<std::string> contents;
+    for (const std::string& id : ids) {
+      auto it = artifacts.find(id);
+      if (it == artifacts.end()) return corrupt(fmt::format("artifact {} is missing", id));
+      contents.push_back(it->second);
+    }
+    return contents;
   };
   auto fitted = replay::FittedChain::load(steps, *folds, loader);
   if (!fitted.ok()) {

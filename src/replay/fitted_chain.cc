@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 #include "ml/chain.h"
 #include "ml/registry.h"
@@ -108,17 +109,26 @@ Result<std::vector<std::string>> choose_folds(const std::vector<std::string>& fo
 
 Result<FittedChain> FittedChain::load(const Json& steps, const std::vector<std::string>& folds,
                                       const ArtifactLoader& loader) {
-  FittedChain chain;
+  std::vector<std::string> ids;
   for (const std::string& fold : folds) {
-    Fold f;
     for (size_t i = 0; i < steps.size(); ++i) {
       const Json& id = artifact_of(steps[i], fold);
       if (!id.is_string()) return bad_step(i, fmt::format("no artifact for {}", fold));
       const std::string artifact_id = id.get<std::string>();
+      if (std::find(ids.begin(), ids.end(), artifact_id) == ids.end()) ids.push_back(artifact_id);
+    }
+  }
+  N4A_ASSIGN_OR_RETURN(std::vector<std::string> contents, loader(ids));
+  std::map<std::string, std::string> bytes_of;
+  for (size_t k = 0; k < ids.size(); ++k) bytes_of[ids[k]] = std::move(contents[k]);
+  FittedChain chain;
+  for (const std::string& fold : folds) {
+    Fold f;
+    for (size_t i = 0; i < steps.size(); ++i) {
+      const std::string artifact_id = artifact_of(steps[i], fold).get<std::string>();
       auto it = chain.operators_.find(artifact_id);
       if (it == chain.operators_.end()) {
-        N4A_ASSIGN_OR_RETURN(std::string bytes, loader(artifact_id));
-        auto op = ml::deserialize_operator(bytes);
+        auto op = ml::deserialize_operator(bytes_of[artifact_id]);
         if (!op.ok()) {
           return Status::Corruption(
               fmt::format("artifact {}: {}", artifact_id, op.status().message()));

@@ -14,8 +14,10 @@
 
 namespace n4a::replay {
 
-// The bytes of an artifact by id, hash verified (Corruption otherwise).
-using ArtifactLoader = std::function<Result<std::string>(const std::string& artifact_id)>;
+// The bytes of each artifact id, in order, hash verified (Corruption
+// otherwise): one call reads all the artifacts a chain needs.
+using ArtifactLoader =
+    std::function<Result<std::vector<std::string>>(const std::vector<std::string>& artifact_ids)>;
 
 // The fold ids of a chain's steps JSON (keys of the model step's
 // `artifacts`): CV folds in numeric order, then fold_final. Corruption for
@@ -32,7 +34,8 @@ Result<std::vector<std::string>> choose_folds(const std::vector<std::string>& fo
 
 class FittedChain {
  public:
-  // Decodes the operators of `folds` (each distinct artifact once).
+  // Decodes the operators of `folds` (each distinct artifact read, with one
+  // call of `loader`, and decoded once).
   // Corruption for undecodable bytes or a step that names another operator
   // than its artifact.
   static Result<FittedChain> load(const Json& steps, const std::vector<std::string>& folds,

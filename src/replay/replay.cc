@@ -36,10 +36,9 @@ Result<Replayer> load_replayer(WorkspaceStore& store, const std::string& chain_i
   N4A_ASSIGN_OR_RETURN(replay::StoredChain stored, replay::load_stored_chain(store, chain_id));
   N4A_ASSIGN_OR_RETURN(std::vector<std::string> folds,
                        replay::choose_folds(stored.folds, options, stored.chain.task_type));
-  N4A_ASSIGN_OR_RETURN(replay::ArtifactLoader loader,
-                       replay::store_loader(store, stored.chain.steps, folds));
-  N4A_ASSIGN_OR_RETURN(replay::FittedChain fitted,
-                       replay::FittedChain::load(stored.chain.steps, folds, loader));
+  N4A_ASSIGN_OR_RETURN(
+      replay::FittedChain fitted,
+      replay::FittedChain::load(stored.chain.steps, folds, replay::store_loader(store)));
   return Replayer{std::move(stored), std::move(folds), std::move(fitted)};
 }
 

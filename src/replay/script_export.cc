@@ -45,10 +45,8 @@ Result<std::string> export_script(WorkspaceStore& store, const std::string& chai
   N4A_ASSIGN_OR_RETURN(std::vector<std::string> folds,
                        replay::choose_folds(c.folds, ReplayOptions{}, c.chain.task_type));
   const FeatureSpec spec = replay::stored_features(c, replay::Headers::kFromFile);
-  N4A_ASSIGN_OR_RETURN(replay::ArtifactLoader loader,
-                       replay::store_loader(store, c.chain.steps, folds));
   Json steps = Json::array();
-  Json artifacts = Json::object();
+  std::vector<std::string> ids;
   for (const Json& step : c.chain.steps) {
     Json used = Json::object();
     for (const std::string& fold : folds) {
@@ -56,13 +54,13 @@ Result<std::string> export_script(WorkspaceStore& store, const std::string& chai
       if (id.empty())
         return Status::Corruption(fmt::format("chain {}: no artifact for {}", chain_id, fold));
       used[fold] = id;
-      if (!artifacts.contains(id)) {
-        N4A_ASSIGN_OR_RETURN(std::string bytes, loader(id));
-        artifacts[id] = base64(bytes);
-      }
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
     }
     steps.push_back({{"operator", step["operator"]}, {"artifacts", used}});
   }
+  N4A_ASSIGN_OR_RETURN(std::vector<std::string> contents, store.load_artifacts(ids));
+  Json artifacts = Json::object();
+  for (size_t i = 0; i < ids.size(); ++i) artifacts[ids[i]] = base64(contents[i]);
   const Json payload = {{"manifest", replay::describe_chain(c, spec)},
                         {"n4a_version", N4A_VERSION},
                         {"steps", steps},

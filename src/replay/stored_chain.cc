@@ -5,9 +5,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <map>
-#include <memory>
-#include <set>
 
 #include "ml/dataset.h"
 
@@ -95,26 +92,8 @@ Json describe_chain(const StoredChain& c, const FeatureSpec& spec) {
             {"cv_fold_count", ch.cv_fold_count}}}};
 }
 
-Result<ArtifactLoader> store_loader(WorkspaceStore& store, const Json& steps,
-                                    const std::vector<std::string>& folds) {
-  std::set<std::string> wanted;
-  for (const Json& step : steps) {
-    if (!step.is_object() || !step.contains("artifacts") || !step["artifacts"].is_object())
-      continue;
-    for (const std::string& fold : folds) {
-      auto it = step["artifacts"].find(fold);
-      if (it != step["artifacts"].end() && it->is_string()) wanted.insert(it->get<std::string>());
-    }
-  }
-  std::vector<std::string> ids(wanted.begin(), wanted.end());
-  N4A_ASSIGN_OR_RETURN(std::vector<std::string> bytes, store.load_artifacts(ids));
-  auto loaded = std::make_shared<std::map<std::string, std::string>>();
-  for (size_t i = 0; i < ids.size(); ++i) (*loaded)[ids[i]] = std::move(bytes[i]);
-  return ArtifactLoader([&store, loaded](const std::string& id) -> Result<std::string> {
-    auto it = loaded->find(id);
-    if (it != loaded->end()) return it->second;
-    return store.load_artifact(id);
-  });
+ArtifactLoader store_loader(WorkspaceStore& store) {
+  return [&store](const std::vector<std::string>& ids) { return store.load_artifacts(ids); };
 }
 
 std::string iso_time(int64_t micros) {

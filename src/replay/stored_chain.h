@@ -32,11 +32,9 @@ FeatureSpec stored_features(const StoredChain& c, Headers headers);
 // training metrics (docs/formats/bundle.md).
 Json describe_chain(const StoredChain& c, const FeatureSpec& spec);
 
-// Loads artifacts from the workspace (hash verified by the store): those of
-// `folds` in `steps` are read up front with one catalog read, any other id
-// on demand. `store` must outlive the loader.
-Result<ArtifactLoader> store_loader(WorkspaceStore& store, const Json& steps,
-                                    const std::vector<std::string>& folds);
+// Loads artifacts from the workspace with one catalog read (hash verified by
+// the store). `store` must outlive the loader.
+ArtifactLoader store_loader(WorkspaceStore& store);
 
 // A microsecond Unix time as "YYYY-MM-DDTHH:MM:SSZ" (empty for 0).
 std::string iso_time(int64_t micros);
