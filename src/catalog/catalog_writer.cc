@@ -289,6 +289,16 @@ Status ApplyInTransaction(db::Connection& con, const PendingWrites& w) {
 
 }  // namespace
 
+void PendingWrites::add_pipeline(PipelineRecord pipeline) {
+  pipeline_rows_[pipeline.pipeline_id] = pipelines.size();
+  pipelines.push_back(std::move(pipeline));
+}
+
+PipelineRecord* PendingWrites::find_pipeline(const std::string& id) {
+  auto it = pipeline_rows_.find(id);
+  return it == pipeline_rows_.end() ? nullptr : &pipelines[it->second];
+}
+
 size_t PendingWrites::row_count() const {
   return projects.size() + runs.size() + pipelines.size() + chains.size() + predictions.size() +
          logs.size() + statements.size() + artifacts.size() + array_refs.size();

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -26,7 +27,7 @@ struct Statement {
 struct PendingWrites {
   std::vector<ProjectRecord> projects;
   std::vector<RunRecord> runs;
-  std::vector<PipelineRecord> pipelines;
+  std::vector<PipelineRecord> pipelines;  // appended through add_pipeline
   std::vector<ChainRecord> chains;
   std::vector<PredictionRecord> predictions;  // upserted on the natural key
   // Pipelines known to have no prediction in the catalog yet (made by this
@@ -45,9 +46,17 @@ struct PendingWrites {
   std::vector<ArrayRef> array_refs;
   std::vector<Statement> statements;
 
+  void add_pipeline(PipelineRecord pipeline);
+  // The buffered row of pipeline `id`, or null when it is not in this batch.
+  // Completing a pipeline of the batch edits its row: no UPDATE to apply.
+  PipelineRecord* find_pipeline(const std::string& id);
+
   size_t row_count() const;
   bool empty() const { return row_count() == 0; }
   void clear();
+
+ private:
+  std::unordered_map<std::string, size_t> pipeline_rows_;  // pipeline_id -> index
 };
 
 // Rows known only at commit time: called inside the transaction, after every

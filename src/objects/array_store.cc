@@ -130,6 +130,11 @@ std::string ArrayStore::absolute(std::string_view relative_path) const {
   return root_ + "/" + std::string(relative_path);
 }
 
+Status ArrayStore::prepare() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return ensure_open();
+}
+
 Status ArrayStore::ensure_open() {
   if (con_) return Status::Ok();
   N4A_ASSIGN_OR_RETURN(auto con, db::Connection::open(":memory:", db::AccessMode::kReadWrite));

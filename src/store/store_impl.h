@@ -1,6 +1,7 @@
 // WorkspaceStore's private state, shared by its .cc files.
 #pragma once
 
+#include <functional>
 #include <future>
 #include <map>
 #include <mutex>
@@ -34,6 +35,9 @@ class WorkspaceStore::Impl {
   catalog::PendingWrites pending_;
   // Arrays waiting for their part file, by dataset name.
   std::map<std::string, std::vector<objects::ArrayRow>> pending_arrays_;
+  // arrays_.prepare(), started with the first buffered arrays (its error, if
+  // any, comes again from write_part). Joined before arrays_ goes.
+  std::future<Status> arrays_prepared_;
   int64_t last_flush_micros_ = 0;
   std::unordered_set<std::string> known_runs_;
   std::unordered_set<std::string> known_pipelines_;
@@ -56,14 +60,13 @@ class WorkspaceStore::Impl {
     return Status::Ok();
   }
 
-  // write_array_parts(refs) on a second thread (on this one if no thread can
-  // be started).
-  std::future<Status> start_array_parts(std::vector<catalog::PendingWrites::ArrayRef>* refs) {
+  // fn() on a second thread (on this one if no thread can be started).
+  static std::future<Status> run_async(const std::function<Status()>& fn) {
     try {
-      return std::async(std::launch::async, [this, refs] { return write_array_parts(refs); });
+      return std::async(std::launch::async, fn);
     } catch (const std::system_error&) {
       std::promise<Status> done;
-      done.set_value(write_array_parts(refs));
+      done.set_value(fn());
       return done.get_future();
     }
   }
@@ -76,7 +79,8 @@ class WorkspaceStore::Impl {
     if (pending_.empty()) return Status::Ok();
     std::vector<catalog::PendingWrites::ArrayRef> refs;
     std::future<Status> parts;
-    if (!pending_arrays_.empty()) parts = start_array_parts(&refs);
+    if (!pending_arrays_.empty())
+      parts = run_async([this, &refs] { return write_array_parts(&refs); });
     Status s = window_.write([&](db::Connection& con) {
       if (!parts.valid()) return catalog::ApplyWrites(con, pending_);
       return catalog::ApplyWrites(con, pending_,
@@ -146,6 +150,8 @@ class WorkspaceStore::Impl {
     if (prediction.created_at == 0) prediction.created_at = now();
     std::string id = prediction.prediction_id;
     if (arrays != nullptr) {
+      if (!arrays_prepared_.valid())
+        arrays_prepared_ = run_async([this] { return arrays_.prepare(); });
       arrays->prediction_id = id;
       pending_arrays_[prediction.dataset_name].push_back(std::move(*arrays));
     }

@@ -131,9 +131,10 @@ Result<std::string> WorkspaceStore::begin_pipeline(const std::string& run_id,
   p.created_at = impl_->now();
   impl_->known_pipelines_.insert(p.pipeline_id);
   impl_->pending_.fresh_pipelines.insert(p.pipeline_id);
-  impl_->pending_.pipelines.push_back(p);
+  std::string id = p.pipeline_id;
+  impl_->pending_.add_pipeline(std::move(p));
   N4A_TRY(impl_->maybe_flush_locked());
-  return p.pipeline_id;
+  return id;
 }
 
 Status WorkspaceStore::complete_pipeline(const std::string& pipeline_id,
@@ -143,6 +144,16 @@ Status WorkspaceStore::complete_pipeline(const std::string& pipeline_id,
   std::lock_guard lock(impl_->mu_);
   N4A_TRY(impl_->check_writable());
   N4A_TRY(impl_->require_pipeline(pipeline_id));
+  if (PipelineRecord* p = impl_->pending_.find_pipeline(pipeline_id)) {
+    p->status = "completed";
+    p->best_val = best_val;
+    p->best_test = best_test;
+    p->metric = metric;
+    p->duration_ms = duration_ms;
+    p->completed_at = impl_->now();
+    p->error.clear();
+    return impl_->maybe_flush_locked();
+  }
   auto opt = [](std::optional<double> v) { return v ? db::Value(*v) : db::Value(); };
   return impl_->update(
       "UPDATE pipelines SET status = 'completed', best_val = $1, best_test = $2, metric = $3, "
@@ -155,6 +166,12 @@ Status WorkspaceStore::fail_pipeline(const std::string& pipeline_id, const std::
   std::lock_guard lock(impl_->mu_);
   N4A_TRY(impl_->check_writable());
   N4A_TRY(impl_->require_pipeline(pipeline_id));
+  if (PipelineRecord* p = impl_->pending_.find_pipeline(pipeline_id)) {
+    p->status = "failed";
+    p->error = error;
+    p->completed_at = impl_->now();
+    return impl_->maybe_flush_locked();
+  }
   return impl_->update(
       "UPDATE pipelines SET status = 'failed', error = $1, completed_at = make_timestamp($2) "
       "WHERE pipeline_id = $3",

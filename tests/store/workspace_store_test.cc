@@ -111,6 +111,46 @@ TEST(WorkspaceStoreTest, RunLifecycleIsRecorded) {
   EXPECT_EQ(store->list_runs(rf)->rows.size(), 0u);
 }
 
+// A pipeline begun in the batch being built is completed by editing its
+// buffered row; one already committed by an UPDATE. Both read back alike.
+TEST(WorkspaceStoreTest, PipelineEndsTheSameInAndAfterItsBatch) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.str());
+  auto run = *store->begin_run("r", {}, {});
+  auto begin = [&](const char* name) {
+    return *store->begin_pipeline(run, name, {}, {}, "gasoline", "abc");
+  };
+  const std::string done_committed = begin("a"), failed_committed = begin("b");
+  ASSERT_TRUE(store->flush().ok());
+  const std::string done_buffered = begin("c"), failed_buffered = begin("d");
+  for (const std::string& id : {done_committed, done_buffered}) {
+    ASSERT_TRUE(store->complete_pipeline(id, 0.25, std::nullopt, "rmse", 12).ok());
+  }
+  for (const std::string& id : {failed_committed, failed_buffered}) {
+    ASSERT_TRUE(store->fail_pipeline(id, "40 components > 30 samples").ok());
+  }
+  auto committed = store->get_pipeline(done_committed);
+  auto buffered = store->get_pipeline(done_buffered);
+  ASSERT_TRUE(committed.ok() && buffered.ok());
+  for (const PipelineRecord* p : {&*committed, &*buffered}) {
+    EXPECT_EQ(p->status, "completed");
+    EXPECT_EQ(p->best_val, 0.25);
+    EXPECT_FALSE(p->best_test.has_value());
+    EXPECT_EQ(p->metric, "rmse");
+    EXPECT_EQ(p->duration_ms, 12);
+    EXPECT_GE(p->completed_at, p->created_at);
+    EXPECT_EQ(p->error, "");
+  }
+  for (const std::string& id : {failed_committed, failed_buffered}) {
+    auto p = store->get_pipeline(id);
+    ASSERT_TRUE(p.ok());
+    EXPECT_EQ(p->status, "failed");
+    EXPECT_EQ(p->error, "40 components > 30 samples");
+    EXPECT_GT(p->completed_at, 0);
+  }
+  EXPECT_TRUE(store->complete_pipeline("nope", 1, 1, "rmse", 1).IsNotFound());
+}
+
 TEST(WorkspaceStoreTest, UnknownIdsAreRefusedAndChangeNothing) {
   TempDir dir;
   auto store = OpenOrDie(dir.str());
