@@ -24,13 +24,17 @@ int64_t micros_since(Clock::time_point t0) {
 struct FoldInput {
   std::string fold_id;
   ml::Matrix y_fit;  // n x 1
+  bool y_fit_finite = false;
   std::vector<double> y_eval;
   std::vector<int64_t> fit_rows, eval_rows;  // rows of the dataset file
 };
 
 // The fold's matrices as transformed by a prefix.
+// Finiteness is checked once here rather than by each of the fits that read
+// the matrices.
 struct FoldData {
   ml::Matrix x_fit, x_eval;
+  bool x_fit_finite = false;
   std::vector<double> wavelengths;
 };
 
@@ -94,6 +98,7 @@ class Executor {
       f.y_fit(static_cast<Eigen::Index>(i), 0) = train.data.y(fit[i], 0);
       f.fit_rows.push_back(train.source_rows[static_cast<size_t>(fit[i])]);
     }
+    f.y_fit_finite = f.y_fit.allFinite();
     for (Eigen::Index r : eval) {
       f.y_eval.push_back(eval_part->data.y(r, 0));
       f.eval_rows.push_back(eval_part->source_rows[static_cast<size_t>(r)]);
@@ -135,6 +140,7 @@ class Executor {
       auto data = std::make_shared<FoldData>();
       std::vector<Eigen::Index>& eval = root_data_[f].test;
       data->x_fit = train.x(root_data_[f].train, Eigen::all);
+      data->x_fit_finite = data->x_fit.allFinite();
       const bool final_fold = in_.refit == Refit::kYes && f + 1 == n_folds;
       const ml::Dataset& eval_set = final_fold && in_.data->test ? in_.data->test->data : train;
       data->x_eval =
@@ -170,16 +176,21 @@ class Executor {
     if (--s.remaining == 0) s.data.reset();
   }
 
+  static ml::FitContext fit_context(const FoldData& in, const FoldInput& fold) {
+    return {in.wavelengths, in.x_fit_finite && fold.y_fit_finite};
+  }
+
   Status fit_transform(const StepConfig& step, const FoldData& in, const FoldInput& fold,
                        Slot& out) {
     N4A_ASSIGN_OR_RETURN(auto op, ml::make_operator(step.op, step.params));
     ++transform_fits_;
     auto t0 = Clock::now();
-    N4A_TRY(op->fit(in.x_fit, fold.y_fit, ml::FitContext{in.wavelengths}));
+    N4A_TRY(op->fit(in.x_fit, fold.y_fit, fit_context(in, fold)));
     out.fitted.fit_us = micros_since(t0);
     t0 = Clock::now();
     auto data = std::make_shared<FoldData>();
     N4A_ASSIGN_OR_RETURN(data->x_fit, op->transform(in.x_fit));
+    data->x_fit_finite = data->x_fit.allFinite();
     N4A_ASSIGN_OR_RETURN(data->x_eval, apply(*op, in.x_eval));
     out.fitted.transform_us = micros_since(t0);
     data->wavelengths = op->output_wavelengths(in.wavelengths);
@@ -211,7 +222,7 @@ class Executor {
     N4A_ASSIGN_OR_RETURN(auto model, ml::make_operator(step.op, step.params));
     ++model_fits_;
     auto t0 = Clock::now();
-    N4A_TRY(model->fit(in.x_fit, fold.y_fit, ml::FitContext{in.wavelengths}));
+    N4A_TRY(model->fit(in.x_fit, fold.y_fit, fit_context(in, fold)));
     out.fit_us = micros_since(t0);
     t0 = Clock::now();
     N4A_ASSIGN_OR_RETURN(ml::Matrix train_pred, apply(*model, in.x_fit));

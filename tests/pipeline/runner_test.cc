@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 
 #include "ml/registry.h"
 #include "pipeline/prefix_trie.h"
@@ -155,6 +156,40 @@ TEST(RunnerTest, StopBeforeStartRecordsAnInterruptedRun) {
   ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
   EXPECT_EQ(resumed->ranked().size(), 54u);
   EXPECT_EQ((*store)->get_run(report->run_id)->status, "completed");
+}
+
+// The executor checks each fitted prefix's output for NaN and infinities once
+// (not each of its models): a transform that overflows still fails the
+// variants built on it, and only them.
+TEST(RunnerTest, NonFiniteTransformOutputFailsTheVariantsOnIt) {
+  n4a::testing::TempDir dir;
+  const std::string csv = (dir / "huge.csv").string();
+  {
+    std::ofstream out(csv);
+    out << "y,a,b,c,d\n";
+    for (int i = 0; i < 12; ++i) {
+      // SNV's row mean overflows: 1e308 + 1e308 is infinite.
+      out << i << ",1e308,1e308," << i << "," << (i % 3) << "\n";
+    }
+  }
+  Json config = {{"name", "overflow"},
+                 {"dataset", {{"path", csv}, {"target", "y"}}},
+                 {"cv", {{"type", "kfold"}, {"n_splits", 3}}},
+                 {"pipeline", Json::parse(R"([{"_or_": [{"op": "SNV"}, null]},
+                                              {"model": "PLSRegression", "n_components": 1}])")}};
+  auto run = prepare_run(config, {});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  auto report = run_sweep(*run, nullptr, RunOptions{});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->variants.size(), 2u);
+  for (const VariantSummary& v : report->variants) {
+    if (v.name.find("SNV") != std::string::npos) {
+      EXPECT_EQ(v.status, "failed") << v.name;
+      EXPECT_NE(v.error.find("X contains NaN or infinite values"), std::string::npos) << v.error;
+    } else {
+      EXPECT_EQ(v.status, "completed") << v.name << ": " << v.error;
+    }
+  }
 }
 
 }  // namespace
