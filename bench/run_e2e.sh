@@ -11,6 +11,15 @@
 #   2. the gasoline example (135 variants) wall time, recorded.
 # Writes bench/results/run_summary.json and prints a table. Goal: recording
 # adds at most 15% to the sweep.
+#
+# Before timing, the script syncs and waits SETTLE_SECONDS (default 65). On
+# ext4 without a journal (this machine's root filesystem), the inode
+# allocator skips inodes freed in the last 60 s (360 s while their inode
+# table block is not written back) and scans past each of them for every new
+# file. Right after another benchmark or a test suite deleted ~10,000 files in
+# /tmp, each of the sweep's ~400 new files and folders costs ~0.3 ms more:
+# +0.1..0.16 s per recorded run. That cost belongs to whoever deleted the
+# files, not to n4a; SETTLE_SECONDS=0 measures it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -41,6 +50,8 @@ cat > "$TMP/sweep.json" <<'JSON'
 JSON
 
 now() { date +%s.%N; }
+sync
+sleep "${SETTLE_SECONDS:-65}"
 # run_once MODE OUTFILE [N]: (workspace ws<N> when recording) prints "<process seconds> <sweep ms> <process CPU seconds>"
 run_once() {
   local args=(--no-record)

@@ -22,7 +22,9 @@
 namespace n4a::ml {
 
 inline constexpr std::string_view kOperatorMagic{"N4AOP\0", 6};
-inline constexpr uint16_t kOperatorFormatVersion = 1;
+// 2: PLS models no longer store x_rotations (derived on restore); readers
+// still read version 1 (docs/formats/operator.md).
+inline constexpr uint16_t kOperatorFormatVersion = 2;
 
 // The decoded frame of a serialized operator (not yet validated by the registry).
 struct DecodedOperator {

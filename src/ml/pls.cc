@@ -14,20 +14,20 @@ bool is_row(const Matrix& m, Eigen::Index cols) {
 }  // namespace
 
 std::vector<NamedArray> pls_arrays(const PlsModel& m) {
-  return {{"x_mean", m.x_mean},
-          {"x_std", m.x_std},
-          {"y_mean", m.y_mean},
-          {"y_std", m.y_std},
-          {"x_weights", m.x_weights},
-          {"x_loadings", m.x_loadings},
-          {"y_loadings", m.y_loadings},
-          {"x_rotations", m.x_rotations},
-          {"coef", m.coef}};
+  return {{"x_mean", m.x_mean},         {"x_std", m.x_std},
+          {"y_mean", m.y_mean},         {"y_std", m.y_std},
+          {"x_weights", m.x_weights},   {"x_loadings", m.x_loadings},
+          {"y_loadings", m.y_loadings}, {"coef", m.coef}};
 }
 
 Status restore_pls(std::string_view op, std::vector<NamedArray>& arrays, int n_components,
                    PlsModel& m) {
-  Matrix xm, xs, ym, ys, xw, xl, yl, xr, coef;
+  // Format version 1 also stored x_rotations, before coef: derived again below.
+  constexpr size_t kRotations = 7;
+  if (arrays.size() == 9 && arrays[kRotations].name == "x_rotations") {
+    arrays.erase(arrays.begin() + kRotations);
+  }
+  Matrix xm, xs, ym, ys, xw, xl, yl, coef;
   N4A_TRY(unpack_arrays(op, arrays,
                         {{"x_mean", &xm},
                          {"x_std", &xs},
@@ -36,14 +36,14 @@ Status restore_pls(std::string_view op, std::vector<NamedArray>& arrays, int n_c
                          {"x_weights", &xw},
                          {"x_loadings", &xl},
                          {"y_loadings", &yl},
-                         {"x_rotations", &xr},
                          {"coef", &coef}}));
   const Eigen::Index p = xm.cols(), q = ym.cols(), k = n_components;
   const bool ok = p > 0 && q > 0 && is_row(xm, p) && is_row(xs, p) && is_row(ym, q) &&
                   is_row(ys, q) && xw.rows() == p && xw.cols() == k && xl.rows() == p &&
-                  xl.cols() == k && yl.rows() == q && yl.cols() == k && xr.rows() == p &&
-                  xr.cols() == k && coef.rows() == p && coef.cols() == q;
+                  xl.cols() == k && yl.rows() == q && yl.cols() == k && coef.rows() == p &&
+                  coef.cols() == q;
   if (!ok) return corrupt_state(op, "inconsistent array shapes");
+  Matrix xr = pls_rotations(xw, xl);
   m = PlsModel{
       xm, xs, ym, ys, std::move(xw), std::move(xl), std::move(yl), std::move(xr), std::move(coef)};
   return Status::Ok();

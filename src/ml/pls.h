@@ -75,7 +75,9 @@ class PlsDa final : public Operator {
   PlsModel model_;
 };
 
-// Shared by both models' restore(): arrays in the order of pls_arrays().
+// Shared by both models' restore(): arrays in the order of pls_arrays()
+// (x_rotations is not stored: restore_pls derives it, and also reads the
+// version-1 list that held it).
 std::vector<NamedArray> pls_arrays(const PlsModel& m);
 Status restore_pls(std::string_view op, std::vector<NamedArray>& arrays, int n_components,
                    PlsModel& m);

@@ -50,7 +50,7 @@ double flip_sign(const Vector& w) {
 }
 
 void finish(PlsModel& m) {
-  m.x_rotations = m.x_weights * pinv(m.x_loadings.transpose() * m.x_weights);
+  m.x_rotations = pls_rotations(m.x_weights, m.x_loadings);
   m.coef = m.x_rotations * m.y_loadings.transpose();
   m.coef.array().rowwise() *= m.y_std.array();
 }
@@ -159,6 +159,10 @@ void fit_pls2(Matrix xk, Matrix yk, int k, PlsModel& m) {
 }
 
 }  // namespace
+
+Matrix pls_rotations(const Matrix& x_weights, const Matrix& x_loadings) {
+  return x_weights * pinv(x_loadings.transpose() * x_weights);
+}
 
 Result<PlsModel> fit_pls(const Matrix& x, const Matrix& y, int n_components, PlsScale scale) {
   if (n_components < 1 || n_components > x.cols()) {

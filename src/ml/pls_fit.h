@@ -37,6 +37,10 @@ struct PlsModel {
   Matrix predict(const Matrix& x) const;
 };
 
+// x_rotations = W (P^T W)^+, as fit_pls computes it: a restored model
+// derives it from its stored weights and loadings, bit for bit.
+Matrix pls_rotations(const Matrix& x_weights, const Matrix& x_loadings);
+
 // Fits `n_components` (1..p) components. x is n x p, y is n x q, both finite.
 // When the residual of y becomes constant, the remaining components stay
 // zero, as in sklearn (which warns "Y residual is constant").

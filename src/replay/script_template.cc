@@ -34,12 +34,13 @@ MODEL = json.loads(base64.b64decode(_PAYLOAD))
 MANIFEST = MODEL["manifest"]
 
 
-# --- The operator binary format (docs/formats/operator.md), version 1.
+# --- The operator binary format (docs/formats/operator.md), versions 1 and 2
+# (the same framing; version 1 PLS models also hold x_rotations, unused here).
 def _decode(blob):
     if blob[:6] != b"N4AOP\0":
         raise ValueError("not an n4a operator")
     (version,) = struct.unpack_from("<H", blob, 6)
-    if version != 1:
+    if version not in (1, 2):
         raise ValueError("operator format version %d is not supported" % version)
     pos = 8
 
