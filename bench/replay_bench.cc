@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -109,44 +110,58 @@ void SetRatios(benchmark::State& state, double seconds, double baseline_seconds,
   }
 }
 
-void BM_ReplayFoldAverage(benchmark::State& state) {
-  const ml::Matrix x = NoisySpectra(g_replay_spectra);
-  const std::vector<FoldOps> folds = LoadFolds();
-  double seconds = 0, baseline = 0;
+// Each iteration times `measured` (the benchmark's manual time; a non-empty
+// return is an error that skips the benchmark), then `baseline`, and reports
+// both and their ratio.
+void RunAgainstBaseline(benchmark::State& state, int64_t items,
+                        const std::function<std::string()>& measured,
+                        const std::function<void()>& baseline) {
+  double seconds = 0, baseline_seconds = 0;
   for (auto _ : state) {
     auto t0 = Clock::now();
-    auto r = replay_chain(*g_store, g_chain_id, x, {FoldChoice::kAverage, ""});
+    const std::string error = measured();
     const double s = Seconds(t0);
-    if (!r.ok() || r->folds.size() != 5) state.SkipWithError("replay failed");
+    if (!error.empty()) {
+      state.SkipWithError(error.c_str());
+      break;
+    }
     t0 = Clock::now();
-    ml::Matrix y = ApplyFolds(folds, x);
-    baseline += Seconds(t0);
-    benchmark::DoNotOptimize(y.data());
+    baseline();
+    baseline_seconds += Seconds(t0);
     seconds += s;
     state.SetIterationTime(s);
   }
-  SetRatios(state, seconds, baseline, g_replay_spectra);
+  SetRatios(state, seconds, baseline_seconds, items);
+}
+
+void BM_ReplayFoldAverage(benchmark::State& state) {
+  const ml::Matrix x = NoisySpectra(g_replay_spectra);
+  const std::vector<FoldOps> folds = LoadFolds();
+  RunAgainstBaseline(
+      state, g_replay_spectra,
+      [&]() -> std::string {
+        auto r = replay_chain(*g_store, g_chain_id, x, {FoldChoice::kAverage, ""});
+        return r.ok() && r->folds.size() == 5 ? "" : "replay failed";
+      },
+      [&] { benchmark::DoNotOptimize(ApplyFolds(folds, x).data()); });
 }
 BENCHMARK(BM_ReplayFoldAverage)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void BM_BundleExport(benchmark::State& state) {
   const std::string path = (g_root / "bench.n4a").string();
   const std::string copy = (g_root / "copy.bin").string();
-  double seconds = 0, baseline = 0;
-  for (auto _ : state) {
-    auto t0 = Clock::now();
-    auto written = export_chain(*g_store, g_chain_id, path);
-    const double s = Seconds(t0);
-    if (!written.ok()) state.SkipWithError(written.status().ToString().c_str());
-    const std::string bytes(std::filesystem::file_size(path), 'x');
-    t0 = Clock::now();
-    if (!WriteFileAtomic(Env::Default(), copy, bytes).ok()) state.SkipWithError("write failed");
-    baseline += Seconds(t0);
-    seconds += s;
-    state.SetIterationTime(s);
-  }
-  state.counters["bundle_kib"] = static_cast<double>(std::filesystem::file_size(path)) / 1024;
-  SetRatios(state, seconds, baseline, 0);
+  if (!export_chain(*g_store, g_chain_id, path).ok()) std::abort();
+  const std::string bytes(std::filesystem::file_size(path), 'x');
+  RunAgainstBaseline(
+      state, 0,
+      [&]() -> std::string {
+        auto written = export_chain(*g_store, g_chain_id, path);
+        return written.ok() ? "" : written.status().ToString();
+      },
+      [&] {
+        if (!WriteFileAtomic(Env::Default(), copy, bytes).ok()) std::abort();
+      });
+  state.counters["bundle_kib"] = static_cast<double>(bytes.size()) / 1024;
 }
 BENCHMARK(BM_BundleExport)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(10);
 
@@ -155,22 +170,14 @@ void BM_BundleLoadPredict1000(benchmark::State& state) {
   if (!export_chain(*g_store, g_chain_id, path).ok()) std::abort();
   const ml::Matrix x = NoisySpectra(1000);
   const std::vector<FoldOps> folds = LoadFolds();
-  double seconds = 0, baseline = 0;
-  for (auto _ : state) {
-    auto t0 = Clock::now();
-    auto bundle = Bundle::open(path);
-    if (!bundle.ok()) state.SkipWithError(bundle.status().ToString().c_str());
-    auto r = (*bundle)->predict(x);
-    const double s = Seconds(t0);
-    if (!r.ok()) state.SkipWithError("predict failed");
-    t0 = Clock::now();
-    ml::Matrix y = ApplyFolds(folds, x);
-    baseline += Seconds(t0);
-    benchmark::DoNotOptimize(y.data());
-    seconds += s;
-    state.SetIterationTime(s);
-  }
-  SetRatios(state, seconds, baseline, 1000);
+  RunAgainstBaseline(
+      state, 1000,
+      [&]() -> std::string {
+        auto bundle = Bundle::open(path);
+        if (!bundle.ok()) return bundle.status().ToString();
+        return (*bundle)->predict(x).ok() ? "" : "predict failed";
+      },
+      [&] { benchmark::DoNotOptimize(ApplyFolds(folds, x).data()); });
 }
 BENCHMARK(BM_BundleLoadPredict1000)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(20);
 
