@@ -23,6 +23,10 @@ class WritableFile {
   virtual Status append(std::string_view data) = 0;
   // Flushes data to stable storage (fsync).
   virtual Status sync() = 0;
+  // Starts writing the data written so far to storage without waiting for it
+  // (Linux: sync_file_range WRITE). Durable only after sync() or
+  // Env::sync_filesystem(); this only lets that barrier find less to do.
+  virtual Status start_sync() = 0;
   virtual Status close() = 0;
 };
 
@@ -93,6 +97,11 @@ class Env {
   virtual Status sync_file(const std::string& path) = 0;
   // Makes a directory's entries durable (fsync on the directory).
   virtual Status sync_dir(const std::string& path) = 0;
+  // Makes everything written so far to the filesystem holding `path` durable
+  // (file data, inodes, folder entries) with one cache flush (syncfs). One
+  // call replaces an fsync per file and per folder for a batch of files; it
+  // also writes back other processes' unwritten data on that filesystem.
+  virtual Status sync_filesystem(const std::string& path) = 0;
 
   // Opens (creating if needed and writable) a lock file. With
   // `read_only`, opens it read-only: only shared locks can be taken.

@@ -160,8 +160,10 @@ class WorkspaceStore {
   // --- Artifacts (content-addressed files, DESIGN.md "Identity").
   // Writes `bytes` to artifacts/<h[:2]>/<h>.<format> at once (atomic publish)
   // and returns the artifact id (the SHA-256 hex of the bytes). The catalog
-  // row is buffered; identical bytes give the same id and one file. The
-  // reference count rises when a chain referencing the id is saved.
+  // row is buffered; the file becomes durable with the other files of its
+  // batch, in one filesystem sync just before that commit. Identical bytes
+  // give the same id and one file. The reference count rises when a chain
+  // referencing the id is saved.
   Result<std::string> save_artifact(std::string_view bytes, const std::string& operator_class,
                                     const std::string& artifact_type, const std::string& format);
   // Reads an artifact and verifies its hash (Corruption on mismatch).

@@ -24,7 +24,7 @@ Result<CompactResult> ArrayStore::compact(
   std::lock_guard<std::mutex> lock(mu_);
   N4A_TRY(ensure_open());
   N4A_TRY(check_files(input_relative_paths));
-  N4A_TRY(CreateDirsDurably(env_, root_, ParentOf(out.relative_path)));
+  N4A_TRY(CreateDirs(env_, root_, ParentOf(out.relative_path), Publish::kDurable));
   N4A_TRY(load_live_ids(live_prediction_ids));
   std::vector<std::string> files;
   for (const auto& p : input_relative_paths) files.push_back(absolute(p));
@@ -55,7 +55,7 @@ Result<CompactResult> ArrayStore::compact(
   FeedGuard feed_guard(&feed_);
   for (const ArrayRow& r : rows) feed_.rows.push_back(&r);
   feed_.dataset_name = std::string(dataset_name);
-  Status s = copy_feed_to_file(out.relative_path);
+  Status s = copy_feed_to_file(out.relative_path, Publish::kDurable);
   if (!s.ok())
     return s.WithContext("compact arrays of dataset '" + std::string(dataset_name) + "'");
   out.rows_kept = static_cast<int64_t>(rows.size());

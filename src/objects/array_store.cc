@@ -144,22 +144,22 @@ Status ArrayStore::ensure_open() {
 }
 
 Result<std::string> ArrayStore::write_part(std::string_view dataset_name,
-                                           std::span<const ArrayRow> rows) {
+                                           std::span<const ArrayRow> rows, Publish publish) {
   N4A_ASSIGN_OR_RETURN(auto sorted, SortedRows(dataset_name, rows));
   std::string folder = PartFolderFor(dataset_name);
   std::string rel = folder + "/part-" + NewUuidV7() + ".parquet";
   std::lock_guard<std::mutex> lock(mu_);
   N4A_TRY(ensure_open());
-  N4A_TRY(CreateDirsDurably(env_, root_, folder));
+  N4A_TRY(CreateDirs(env_, root_, folder, publish));
   FeedGuard feed_guard(&feed_);
   feed_.rows = std::move(sorted);
   feed_.dataset_name = std::string(dataset_name);
-  Status s = copy_feed_to_file(rel);
+  Status s = copy_feed_to_file(rel, publish);
   if (!s.ok()) return s.WithContext("write arrays of dataset '" + std::string(dataset_name) + "'");
   return rel;
 }
 
-Status ArrayStore::copy_feed_to_file(const std::string& relative_path) {
+Status ArrayStore::copy_feed_to_file(const std::string& relative_path, Publish publish) {
   size_t bytes = 0;
   for (const ArrayRow* r : feed_.rows) bytes += ArrayBytes(*r);
   const size_t group_rows = RowGroupRowsFor(bytes / std::max<size_t>(feed_.rows.size(), 1));
@@ -171,10 +171,11 @@ Status ArrayStore::copy_feed_to_file(const std::string& relative_path) {
       "COPY (SELECT * FROM " + std::string(kFeedFunction) + "()) TO " + db::QuoteLiteral(temp) +
       " (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE " + std::to_string(group_rows) +
       ", KV_METADATA {" + kArraysFormatVersionKey + ": '" + kArraysFormatVersion + "'})"));
-  N4A_TRY(env_->sync_file(temp));
+  if (publish == Publish::kDurable) N4A_TRY(env_->sync_file(temp));
   N4A_TRY(env_->rename_file(temp, final_path));
   guard.release();
   checked_.erase(relative_path);
+  if (publish == Publish::kBatched) return Status::Ok();
   return env_->sync_dir(absolute(ParentOf(relative_path)));
 }
 

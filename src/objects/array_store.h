@@ -3,7 +3,7 @@
 //
 // Appends never touch existing files: each write_part() publishes one new
 // file "arrays/<dataset>/part-<uuidv7>.parquet" (temp name with ".tmp.",
-// fsync, rename, fsync of the folder). compact() folds parts into
+// fsync, rename, fsync of the folder; or batched, see Publish). compact() folds parts into
 // "arrays/<dataset>.parquet", keeping only the rows the caller says are live.
 // No tombstones: the catalog decides what is alive. Within a file, rows are
 // sorted by prediction_id so that Parquet row-group statistics prune point
@@ -73,8 +73,10 @@ class ArrayStore {
   // dataset_name get `dataset_name`. InvalidArgument for no rows, an empty or
   // repeated prediction_id, another dataset's row, or a y_proba whose size is
   // not proba_rows x proba_cols. On error nothing is visible and no temp
-  // file remains.
-  Result<std::string> write_part(std::string_view dataset_name, std::span<const ArrayRow> rows);
+  // file remains. With Publish::kBatched the part is durable only after
+  // Env::sync_filesystem() on the workspace.
+  Result<std::string> write_part(std::string_view dataset_name, std::span<const ArrayRow> rows,
+                                 Publish publish = Publish::kDurable);
   // Opens the in-memory DuckDB that write_part uses (a first write_part
   // otherwise pays for it: ~13 ms), so that a writer can do it early, off
   // its commit path.
@@ -123,7 +125,7 @@ class ArrayStore {
                                             const std::string& where, const IdFilter& filter);
   // COPY the rows of feed_ to a temp file, then publishes it at
   // `relative_path`. Requires mu_.
-  Status copy_feed_to_file(const std::string& relative_path);
+  Status copy_feed_to_file(const std::string& relative_path, Publish publish);
   // Rows in the files of an SQL list literal (from Parquet metadata). Requires mu_.
   Result<int64_t> count_rows(const std::string& file_list);
   // Replaces table n4a_live with `ids`. Requires mu_.

@@ -67,6 +67,21 @@ Status WriteChunks(WritableFile& file, std::string_view bytes, const std::atomic
   return Status::Ok();
 }
 
+// Writes `bytes` to a temp file beside `path` and renames it to `path`, as
+// `publish` says.
+Status WriteObjectFile(Env* env, const std::string& path, std::string_view bytes, Publish publish) {
+  if (publish == Publish::kDurable) return WriteFileAtomic(env, path, bytes);
+  std::string temp = TempPathFor(path);
+  TempFileGuard guard(env, temp);
+  N4A_ASSIGN_OR_RETURN(auto file, env->new_writable_file(temp));
+  N4A_TRY(file->append(bytes));
+  N4A_TRY(file->start_sync());
+  N4A_TRY(file->close());
+  N4A_TRY(env->rename_file(temp, path));
+  guard.release();
+  return Status::Ok();
+}
+
 }  // namespace
 
 ArtifactStore::ArtifactStore(Env* env, std::string workspace_root)
@@ -107,32 +122,38 @@ std::string ArtifactStore::absolute(std::string_view relative_path) const {
   return root_ + "/" + std::string(relative_path);
 }
 
-bool ArtifactStore::has_object(const std::string& relative_path, uint64_t size) {
+bool ArtifactStore::has_object(const std::string& relative_path, std::string_view hash,
+                               uint64_t size) {
   auto existing = env_->file_size(absolute(relative_path));
   if (!existing.ok() || *existing != size) return false;
+  // Read back: a batched put that a crash interrupted before its barrier can
+  // leave a file of the right size and the wrong content (Publish::kBatched).
+  if (!verify(relative_path, hash).ok()) return false;
   // A dedup hit on an old file restarts its grace period, or a concurrent GC
   // could delete the object a writer is about to reference (best effort).
   (void)env_->touch_file(absolute(relative_path));
   return true;
 }
 
-Result<PutResult> ArtifactStore::put(std::string_view bytes, std::string_view format) {
+Result<PutResult> ArtifactStore::put(std::string_view bytes, std::string_view format,
+                                     Publish publish) {
   N4A_TRY(ValidateFormat(format));
-  if (bytes.size() >= kOverlapMinBytes) return put_overlapped(bytes, format);
+  if (bytes.size() >= kOverlapMinBytes) return put_overlapped(bytes, format, publish);
   PutResult out;
   out.hash = Sha256Hex(bytes);
   out.size_bytes = bytes.size();
   N4A_ASSIGN_OR_RETURN(out.relative_path, RelativePathFor(out.hash, format));
-  if (has_object(out.relative_path, out.size_bytes)) return out;
-  N4A_TRY(CreateDirsDurably(env_, root_, ParentOf(out.relative_path)));
-  Status s = WriteFileAtomic(env_, absolute(out.relative_path), bytes);
+  if (has_object(out.relative_path, out.hash, out.size_bytes)) return out;
+  N4A_TRY(CreateDirs(env_, root_, ParentOf(out.relative_path), publish));
+  Status s = WriteObjectFile(env_, absolute(out.relative_path), bytes, publish);
   if (!s.ok()) return s.WithContext("save artifact " + out.hash + " in " + root_);
   out.newly_written = true;
   return out;
 }
 
-Result<PutResult> ArtifactStore::put_overlapped(std::string_view bytes, std::string_view format) {
-  N4A_TRY(CreateDirsDurably(env_, root_, kFolder));
+Result<PutResult> ArtifactStore::put_overlapped(std::string_view bytes, std::string_view format,
+                                                Publish publish) {
+  N4A_TRY(CreateDirs(env_, root_, kFolder, publish));
   std::string temp = TempPathFor(absolute(std::string(kFolder) + "/put"));
   TempFileGuard guard(env_, temp);
   N4A_ASSIGN_OR_RETURN(auto file, env_->new_writable_file(temp));
@@ -148,15 +169,15 @@ Result<PutResult> ArtifactStore::put_overlapped(std::string_view bytes, std::str
   out.hash = Sha256Hex(bytes);
   out.size_bytes = bytes.size();
   out.relative_path = *RelativePathFor(out.hash, format);  // both parts validated
-  const bool exists = has_object(out.relative_path, out.size_bytes);
+  const bool exists = has_object(out.relative_path, out.hash, out.size_bytes);
   if (exists) cancel = true;
   writer.join();
   if (exists) return out;  // guard drops the temp
   N4A_TRY(written);
-  N4A_TRY(file->sync());
+  N4A_TRY(publish == Publish::kDurable ? file->sync() : file->start_sync());
   N4A_TRY(file->close());
-  N4A_TRY(CreateDirsDurably(env_, root_, ParentOf(out.relative_path)));
-  N4A_TRY(publish_temp(temp, out.relative_path));
+  N4A_TRY(CreateDirs(env_, root_, ParentOf(out.relative_path), publish));
+  N4A_TRY(publish_temp(temp, out.relative_path, publish));
   guard.release();
   out.newly_written = true;
   return out;
@@ -164,7 +185,7 @@ Result<PutResult> ArtifactStore::put_overlapped(std::string_view bytes, std::str
 
 Result<PutResult> ArtifactStore::put_stream(SequentialFile& source, std::string_view format) {
   N4A_TRY(ValidateFormat(format));
-  N4A_TRY(CreateDirsDurably(env_, root_, kFolder));
+  N4A_TRY(CreateDirs(env_, root_, kFolder, Publish::kDurable));
   std::string temp = TempPathFor(absolute(std::string(kFolder) + "/stream"));
   TempFileGuard guard(env_, temp);
   N4A_ASSIGN_OR_RETURN(auto file, env_->new_writable_file(temp));
@@ -182,16 +203,18 @@ Result<PutResult> ArtifactStore::put_stream(SequentialFile& source, std::string_
   N4A_TRY(file->close());
   out.hash = sha.FinishHex();
   N4A_ASSIGN_OR_RETURN(out.relative_path, RelativePathFor(out.hash, format));
-  if (has_object(out.relative_path, out.size_bytes)) return out;  // guard drops the temp
-  N4A_TRY(CreateDirsDurably(env_, root_, ParentOf(out.relative_path)));
-  N4A_TRY(publish_temp(temp, out.relative_path));
+  if (has_object(out.relative_path, out.hash, out.size_bytes)) return out;  // guard drops the temp
+  N4A_TRY(CreateDirs(env_, root_, ParentOf(out.relative_path), Publish::kDurable));
+  N4A_TRY(publish_temp(temp, out.relative_path, Publish::kDurable));
   guard.release();
   out.newly_written = true;
   return out;
 }
 
-Status ArtifactStore::publish_temp(const std::string& temp_path, const std::string& relative_path) {
+Status ArtifactStore::publish_temp(const std::string& temp_path, const std::string& relative_path,
+                                   Publish publish) {
   N4A_TRY(env_->rename_file(temp_path, absolute(relative_path)));
+  if (publish == Publish::kBatched) return Status::Ok();
   N4A_TRY(env_->sync_dir(absolute(ParentOf(relative_path))));
   return env_->sync_dir(absolute(kFolder));
 }

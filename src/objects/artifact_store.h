@@ -4,9 +4,11 @@
 // An object's id is the SHA-256 hex of its bytes; it lives at
 // "artifacts/<h[:2]>/<h>.<ext>", where <ext> is its format ("bin", "json",
 // "n4aop", ...). Files are published atomically (temp name with ".tmp." in
-// the target folder or in artifacts/, fsync, rename, fsync of the folders),
-// so a crash leaves either no file or a whole one. The store knows nothing of
-// the catalog: callers decide what is live and pass it to sweep().
+// the target folder or in artifacts/, then a rename), durably by default
+// (fsync before the rename, of the folders after: a crash leaves either no
+// file or a whole one) or batched (see Publish: durable at the caller's
+// barrier). The store knows nothing of the catalog: callers decide what is
+// live and pass it to sweep().
 //
 // Thread-safe: an ArtifactStore holds no mutable state; concurrent puts of the
 // same bytes are harmless (each renames a whole file over the same name).
@@ -49,12 +51,15 @@ class ArtifactStore {
   Result<std::string> path_for(std::string_view hash, std::string_view format) const;
 
   // Stores `bytes` and returns their id (objects of 8 MB and more are
-  // written on a second thread while being hashed). If a file of the right size already
-  // holds the object, nothing is written (its mtime is refreshed so that GC's
-  // grace period protects it until the caller's catalog commit). A file of
-  // the wrong size (torn by something outside n4a) is replaced. On error
-  // nothing is visible under the final name and no temp file remains.
-  Result<PutResult> put(std::string_view bytes, std::string_view format);
+  // written on a second thread while being hashed). If the object's file
+  // exists with the right size and content (read back and hashed), nothing
+  // is written (its mtime is refreshed so that GC's grace period protects it
+  // until the caller's catalog commit). A torn or damaged file is replaced.
+  // On error nothing is visible under the final name and no temp file
+  // remains. With Publish::kBatched the new file is durable only after
+  // Env::sync_filesystem(root()).
+  Result<PutResult> put(std::string_view bytes, std::string_view format,
+                        Publish publish = Publish::kDurable);
 
   // As put(), reading `source` to its end in fixed-size chunks: hashes while
   // writing to a temp file in artifacts/, then renames it into its shard.
@@ -86,16 +91,18 @@ class ArtifactStore {
 
  private:
   std::string absolute(std::string_view relative_path) const;
-  // If the object exists with `size` bytes, refreshes its mtime and returns
-  // true.
-  bool has_object(const std::string& relative_path, uint64_t size);
+  // If the object exists with `size` bytes that hash to `hash`, refreshes
+  // its mtime and returns true.
+  bool has_object(const std::string& relative_path, std::string_view hash, uint64_t size);
   // put() of a large object: writes it to a temp file on a second thread
   // while hashing it, so a new object costs max(hash, write), and a dedup hit
   // cancels the write and costs about the hash.
-  Result<PutResult> put_overlapped(std::string_view bytes, std::string_view format);
-  // Renames a finished, synced temp file to `relative_path`, fsyncing the
-  // shard folder and the temp's folder.
-  Status publish_temp(const std::string& temp_path, const std::string& relative_path);
+  Result<PutResult> put_overlapped(std::string_view bytes, std::string_view format,
+                                   Publish publish);
+  // Renames a finished temp file (synced if kDurable) to `relative_path`;
+  // with kDurable, fsyncs the shard folder and the temp's folder.
+  Status publish_temp(const std::string& temp_path, const std::string& relative_path,
+                      Publish publish);
 
   Env* env_;
   std::string root_;

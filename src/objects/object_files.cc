@@ -74,12 +74,13 @@ SweepReport SweepFiles(Env* env, const std::string& root, const std::vector<File
   return report;
 }
 
-Status CreateDirsDurably(Env* env, const std::string& root, const std::string& relative_dir) {
+Status CreateDirs(Env* env, const std::string& root, const std::string& relative_dir,
+                  Publish publish) {
   if (relative_dir.empty() || env->file_exists(Join(root, relative_dir))) return Status::Ok();
   std::string parent = ParentOf(relative_dir);
-  N4A_TRY(CreateDirsDurably(env, root, parent));
+  N4A_TRY(CreateDirs(env, root, parent, publish));
   N4A_TRY(env->create_dirs(Join(root, relative_dir)));
-  return env->sync_dir(Join(root, parent));
+  return publish == Publish::kDurable ? env->sync_dir(Join(root, parent)) : Status::Ok();
 }
 
 std::string ParentOf(const std::string& relative_path) {

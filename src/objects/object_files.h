@@ -18,6 +18,21 @@ namespace n4a::objects {
 // Whether a sweep deletes or only reports what it would delete.
 enum class DryRun { kNo, kYes };
 
+// How a store publishes a new file (DESIGN.md "Commit protocol", step 1).
+enum class Publish {
+  // Durable when the call returns: the temp file is fsynced before its
+  // rename, the folders after.
+  kDurable,
+  // Renamed into place with its write-back started, not awaited: durable
+  // only once Env::sync_filesystem() on the workspace has returned. For a
+  // writer that publishes a batch of files before one catalog commit
+  // (WorkspaceStore's commit runs that barrier first): one cache flush per
+  // batch instead of ~3 per file. Until the barrier, a crash may leave such
+  // a file torn under its final name; ArtifactStore's dedup check reads an
+  // existing object back for that reason.
+  kBatched,
+};
+
 // One file found under an object folder.
 struct FileInfo {
   std::string relative_path;  // e.g. "artifacts/ab/<h>.bin"
@@ -54,10 +69,11 @@ SweepReport SweepFiles(Env* env, const std::string& root, const std::vector<File
                        const std::unordered_set<std::string>& live_relative_paths,
                        int64_t grace_micros, DryRun dry_run);
 
-// Creates `<root>/<relative_dir>` and its missing parents, fsyncing each
-// parent whose entries changed, so that a published file's folder survives a
-// crash. Ok if it exists.
-Status CreateDirsDurably(Env* env, const std::string& root, const std::string& relative_dir);
+// Creates `<root>/<relative_dir>` and its missing parents. With
+// Publish::kDurable, fsyncs each parent whose entries changed, so that a
+// published file's folder survives a crash. Ok if it exists.
+Status CreateDirs(Env* env, const std::string& root, const std::string& relative_dir,
+                  Publish publish);
 
 // The folder part of a relative path ("a/b/c" -> "a/b"; "c" -> "").
 std::string ParentOf(const std::string& relative_path);

@@ -1,8 +1,8 @@
 // Recorder: writes finished variants to the workspace on its own threads, so
 // that fitting goes on while the store commits its batches. Several writer
-// threads overlap the fsyncs of artifact files (each is published durably
-// before the catalog row that references it; the store lets them run
-// concurrently).
+// threads overlap the hashing and writing of artifact files (the store lets
+// them run concurrently; its commit makes them durable in one filesystem
+// sync before the catalog rows that reference them).
 //
 // For each variant: begin_pipeline; for a failed one fail_pipeline; else the
 // fitted operators through save_artifact (each fitted prefix step once per

@@ -39,6 +39,9 @@ class WorkspaceStore::Impl {
   // any, comes again from write_part). Joined before arrays_ goes.
   std::future<Status> arrays_prepared_;
   int64_t last_flush_micros_ = 0;
+  // Files of the buffer published with Publish::kBatched (artifacts) and
+  // not yet made durable by sync_files().
+  bool unsynced_files_ = false;
   std::unordered_set<std::string> known_runs_;
   std::unordered_set<std::string> known_pipelines_;
   bool closed_ = false;
@@ -46,17 +49,24 @@ class WorkspaceStore::Impl {
   Env* env() const { return options_.env; }
   int64_t now() const { return options_.env->now_micros(); }
 
-  // Commit protocol step 1: writes the array part files that the next catalog
-  // transaction references, appending their rows to `refs`. A dataset whose
-  // part fails stays pending for the next flush.
-  Status write_array_parts(std::vector<catalog::PendingWrites::ArrayRef>* refs) {
+  // Commit protocol step 1 for a batch: writes the array part files that
+  // the next catalog transaction references, appending their rows to
+  // `refs`, then makes them and the batch's artifact files durable with one
+  // filesystem sync. A dataset whose part fails stays pending for the next
+  // flush. Requires mu_ (held by the flushing thread).
+  Status sync_files(std::vector<catalog::PendingWrites::ArrayRef>* refs) {
     for (auto it = pending_arrays_.begin(); it != pending_arrays_.end();) {
-      N4A_ASSIGN_OR_RETURN(std::string part, arrays_.write_part(it->first, it->second));
+      N4A_ASSIGN_OR_RETURN(std::string part,
+                           arrays_.write_part(it->first, it->second, objects::Publish::kBatched));
       for (const objects::ArrayRow& row : it->second) {
         refs->push_back({row.prediction_id, it->first, part});
       }
       it = pending_arrays_.erase(it);
+      unsynced_files_ = true;
     }
+    if (!unsynced_files_) return Status::Ok();
+    N4A_TRY(env()->sync_filesystem(window_.path()));
+    unsynced_files_ = false;
     return Status::Ok();
   }
 
@@ -71,25 +81,26 @@ class WorkspaceStore::Impl {
     }
   }
 
-  // Commits the buffer. The array parts are written on a second thread while
-  // the window opens the catalog and applies the other rows (at the end of a
-  // sweep nothing else runs); the transaction commits only once every part
-  // is durable. Requires mu_.
+  // Commits the buffer. The array parts are written and the batch's files
+  // synced (sync_files) on a second thread while the window opens the
+  // catalog and applies the other rows (at the end of a sweep nothing else
+  // runs); the transaction commits only once every file is durable.
+  // Requires mu_.
   Status flush_locked() {
     if (pending_.empty()) return Status::Ok();
     std::vector<catalog::PendingWrites::ArrayRef> refs;
-    std::future<Status> parts;
-    if (!pending_arrays_.empty())
-      parts = run_async([this, &refs] { return write_array_parts(&refs); });
+    std::future<Status> files;
+    if (!pending_arrays_.empty() || unsynced_files_)
+      files = run_async([this, &refs] { return sync_files(&refs); });
     Status s = window_.write([&](db::Connection& con) {
-      if (!parts.valid()) return catalog::ApplyWrites(con, pending_);
+      if (!files.valid()) return catalog::ApplyWrites(con, pending_);
       return catalog::ApplyWrites(con, pending_,
                                   [&]() -> Result<std::vector<catalog::PendingWrites::ArrayRef>> {
-                                    N4A_TRY(parts.get());
+                                    N4A_TRY(files.get());
                                     return refs;
                                   });
     });
-    if (parts.valid()) (void)parts.get();  // the window failed before it asked for them
+    if (files.valid()) (void)files.get();  // the window failed before it asked for them
     if (!s.ok()) {
       // Parts that were written stay referenced by the buffer for the retry.
       pending_.array_refs.insert(pending_.array_refs.end(), refs.begin(), refs.end());

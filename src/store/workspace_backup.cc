@@ -117,7 +117,7 @@ Result<Placed> BackupFile(Env* env, const std::string& root, const std::string& 
     }
     N4A_TRY(env->remove_file(to));
   }
-  N4A_TRY(objects::CreateDirsDurably(env, dest, objects::ParentOf(rel)));
+  N4A_TRY(objects::CreateDirs(env, dest, objects::ParentOf(rel), objects::Publish::kDurable));
   if (reuse) {
     N4A_ASSIGN_OR_RETURN(bool linked, TryLink(env, from, to, dest + "/" + objects::ParentOf(rel)));
     if (linked) {
@@ -240,7 +240,7 @@ Status VerifyBackup(Env* env, const std::string& backup, const Json& manifest) {
 
 Status CreateLayout(Env* env, const std::string& root) {
   for (const char* dir : store::kLayoutDirs) {
-    N4A_TRY(objects::CreateDirsDurably(env, root, dir));
+    N4A_TRY(objects::CreateDirs(env, root, dir, objects::Publish::kDurable));
   }
   return Status::Ok();
 }
@@ -326,7 +326,7 @@ Result<WorkspaceStore::RestoreReport> WorkspaceStore::restore(const std::string&
     const Json& files = manifest["files"];
     N4A_TRY(ParallelForEach(files.size(), kFileThreads, [&](size_t i) -> Status {
       const std::string rel = files[i]["path"].get<std::string>();
-      N4A_TRY(objects::CreateDirsDurably(env, target, objects::ParentOf(rel)));
+      N4A_TRY(objects::CreateDirs(env, target, objects::ParentOf(rel), objects::Publish::kDurable));
       return CopyFile(env, backup_path + "/" + rel, target + "/" + rel).status();
     }));
     for (const auto& f : files) report.bytes_copied += f["size"].get<uint64_t>();

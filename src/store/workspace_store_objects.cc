@@ -41,11 +41,15 @@ Result<std::string> WorkspaceStore::save_artifact(std::string_view bytes,
                                                   const std::string& operator_class,
                                                   const std::string& artifact_type,
                                                   const std::string& format) {
-  // The file is published before the catalog row exists (commit protocol);
-  // hashing and writing run outside the store's mutex.
-  N4A_ASSIGN_OR_RETURN(objects::PutResult put, impl_->artifacts_.put(bytes, format));
+  // The file is published before the catalog row exists (commit protocol),
+  // batched: the commit that takes the row makes it durable first. Hashing
+  // and writing run outside the store's mutex.
+  N4A_ASSIGN_OR_RETURN(objects::PutResult put,
+                       impl_->artifacts_.put(bytes, format, objects::Publish::kBatched));
   std::lock_guard lock(impl_->mu_);
   N4A_TRY(impl_->check_writable());
+  // Set even for a dedup hit: the file may be another writer's, not yet synced.
+  impl_->unsynced_files_ = true;
   impl_->pending_.artifacts.push_back({put.hash, put.relative_path, put.hash, operator_class,
                                        artifact_type, format, static_cast<int64_t>(put.size_bytes),
                                        0, impl_->now()});

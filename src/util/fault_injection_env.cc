@@ -16,6 +16,7 @@ class FaultyWritableFile final : public WritableFile {
     N4A_TRY(env_->check_sync(path_));
     return base_->sync();
   }
+  Status start_sync() override { return base_->start_sync(); }
   Status close() override { return base_->close(); }
 
  private:
@@ -104,6 +105,11 @@ Status FaultInjectionEnv::sync_file(const std::string& path) {
 Status FaultInjectionEnv::sync_dir(const std::string& path) {
   N4A_TRY(check_sync(path));
   return base_->sync_dir(path);
+}
+
+Status FaultInjectionEnv::sync_filesystem(const std::string& path) {
+  N4A_TRY(check_sync(path));
+  return base_->sync_filesystem(path);
 }
 
 }  // namespace n4a

@@ -51,6 +51,7 @@ class FaultInjectionEnv final : public Env {
   Status touch_file(const std::string& path) override { return base_->touch_file(path); }
   Status sync_file(const std::string& path) override;
   Status sync_dir(const std::string& path) override;
+  Status sync_filesystem(const std::string& path) override;
   Result<std::unique_ptr<LockFile>> open_lock_file(const std::string& path,
                                                    LockFileAccess access) override;
   int64_t now_micros() override;

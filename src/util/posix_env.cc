@@ -61,6 +61,14 @@ class PosixWritableFile final : public WritableFile {
     return Status::Ok();
   }
 
+  Status start_sync() override {
+#ifdef __linux__
+    if (::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE) != 0)
+      return PosixError("start write-back of", path_, errno);
+#endif
+    return Status::Ok();
+  }
+
   Status close() override {
     if (fd_ < 0) return Status::Ok();
     int rc = ::close(std::exchange(fd_, -1));
@@ -243,6 +251,17 @@ class PosixEnv final : public Env {
     FdHolder fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (fd.get() < 0) return PosixError("open directory", path, errno);
     if (::fsync(fd.get()) != 0) return PosixError("fsync directory", path, errno);
+    return Status::Ok();
+  }
+
+  Status sync_filesystem(const std::string& path) override {
+    FdHolder fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd.get() < 0) return PosixError("open directory", path, errno);
+#ifdef __linux__
+    if (::syncfs(fd.get()) != 0) return PosixError("sync the filesystem of", path, errno);
+#else
+    ::sync();
+#endif
     return Status::Ok();
   }
 

@@ -81,6 +81,27 @@ TEST(ArtifactStoreTest, WrongSizedExistingFileIsReplaced) {
   EXPECT_EQ(*store.read_verified(a->hash, "bin"), "0123456789");
 }
 
+// A batched put interrupted by a crash before its sync can leave the right
+// size and the wrong bytes under the object's name; a dedup hit must not
+// trust such a file, whether the new put is batched or durable.
+TEST(ArtifactStoreTest, SameSizedDamagedFileIsReplacedNotReused) {
+  for (Publish publish : {Publish::kBatched, Publish::kDurable}) {
+    TempDir dir;
+    ArtifactStore store(Env::Default(), dir.str());
+    auto a = store.put("0123456789", "bin", Publish::kBatched);
+    ASSERT_TRUE(a.ok());
+    EXPECT_EQ(*store.read_verified(a->hash, "bin"), "0123456789");
+    FlipByte(dir.str() + "/" + a->relative_path, 3);
+    auto b = store.put("0123456789", "bin", publish);
+    ASSERT_TRUE(b.ok());
+    EXPECT_TRUE(b->newly_written);
+    EXPECT_EQ(*store.read_verified(a->hash, "bin"), "0123456789");
+    auto files = store.list_files();
+    ASSERT_TRUE(files.ok());
+    EXPECT_EQ(files->size(), 1u);  // no temp left behind
+  }
+}
+
 TEST(ArtifactStoreTest, FlippedByteIsCorruptionNamingTheFile) {
   TempDir dir;
   ArtifactStore store(Env::Default(), dir.str());

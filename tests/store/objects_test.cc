@@ -189,6 +189,31 @@ TEST(StoreObjectsTest, ArraysOfAFailedCommitAreCommittedByTheRetry) {
   EXPECT_TRUE(check->ok());
 }
 
+// Artifact files are published batched: the filesystem sync before the
+// catalog commit is what makes them durable, so a failed sync must fail the
+// commit (no row may reference a file that is not durable), and the retry
+// must sync again before it commits.
+TEST(StoreObjectsTest, CommitWaitsForTheSyncOfItsArtifactFiles) {
+  Fixture f;
+  ASSERT_TRUE(f.store->flush().ok());
+  auto id = f.store->save_artifact("model bytes", "PLSRegression", "model", "n4aop");
+  ASSERT_TRUE(id.ok());
+  f.env.fail_next_sync();
+  Status failed = f.store->flush();
+  EXPECT_FALSE(failed.ok());
+  EXPECT_NE(failed.message().find("injected fault"), std::string::npos) << failed.ToString();
+  {
+    auto con = db::Connection::open((f.dir / "store.duckdb").string(), db::AccessMode::kReadOnly);
+    ASSERT_TRUE(con.ok());
+    auto rows = (*con)->query("SELECT count(*) FROM artifacts");
+    ASSERT_TRUE(rows.ok());
+    EXPECT_EQ(std::get<int64_t>(rows->rows[0][0]), 0);
+  }
+  ASSERT_TRUE(f.store->flush().ok());
+  EXPECT_EQ(f.scalar("SELECT count(*) FROM artifacts"), 1);
+  EXPECT_EQ(*f.store->load_artifact(*id), "model bytes");
+}
+
 TEST(StoreObjectsTest, ArraysRoundTripCompactAndSurviveDeletes) {
   Fixture f;
   std::vector<std::string> ids;
