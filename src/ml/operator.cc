@@ -71,6 +71,10 @@ std::string Operator::serialize() const {
   return encode_operator(name(), params(), fitted_arrays());
 }
 
+Result<std::unique_ptr<Operator>> Operator::derive(const Operator& member) const {
+  return invalid(fmt::format("cannot derive a fitted {} from this model", member.name()));
+}
+
 Status Operator::invalid(std::string_view what) const {
   return Status::InvalidArgument(fmt::format("{}: {}", name(), what));
 }

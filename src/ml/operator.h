@@ -18,6 +18,7 @@
 #include <initializer_list>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -42,6 +43,15 @@ struct FitContext {
   // the many fits on the same matrices: fit() then skips its own check (a
   // pass over X that costs a PLS fit on 1,000 wavelengths a fifth of its time).
   bool inputs_finite = false;
+};
+
+// Models whose fits nest: fitting a member of size k computes, on the way, the
+// fit of every smaller member on the same data (PLS: the NIPALS components
+// come one after the other). A sweep over the size fits the largest member
+// once and derives the others from it (Operator::derive).
+struct ModelFamily {
+  std::string key;  // equal for the members of one family: name and other params
+  int size = 0;     // PLS: n_components
 };
 
 // A named fitted array, as stored in the binary format.
@@ -85,6 +95,13 @@ class Operator {
   // Models only: when predict(X) = X B + c, sets B (p x q) and c (1 x q) and
   // returns true (fitted models; false otherwise).
   virtual bool affine_model(Matrix& /*b*/, Matrix& /*c*/) const { return false; }
+
+  // The family of this model (fitted or not), or nullopt (most operators).
+  virtual std::optional<ModelFamily> family() const { return std::nullopt; }
+  // Fitted models with a family only: `member` (fitted or not, of the same
+  // family, size not above ours) as fit() would make it on the data this
+  // model was fitted on, bit for bit. InvalidArgument otherwise.
+  virtual Result<std::unique_ptr<Operator>> derive(const Operator& member) const;
 
   // The fitted state as named arrays (empty when unfitted or stateless).
   virtual std::vector<NamedArray> fitted_arrays() const = 0;

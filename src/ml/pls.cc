@@ -67,6 +67,21 @@ Status PlsRegression::do_fit(const Matrix& x, const Matrix& y, const FitContext&
   return Status::Ok();
 }
 
+std::optional<ModelFamily> PlsRegression::family() const {
+  return ModelFamily{fmt::format("PLSRegression(scale={})", scale_ == PlsScale::kYes),
+                     n_components_};
+}
+
+Result<std::unique_ptr<Operator>> PlsRegression::derive(const Operator& member) const {
+  const auto* m = dynamic_cast<const PlsRegression*>(&member);
+  if (!fitted() || m == nullptr || m->scale_ != scale_ || m->n_components_ > n_components_) {
+    return Operator::derive(member);
+  }
+  std::unique_ptr<PlsRegression> out(new PlsRegression(m->n_components_, scale_));
+  out->model_ = truncate_pls(model_, m->n_components_);
+  return std::unique_ptr<Operator>(std::move(out));
+}
+
 Result<Matrix> PlsRegression::do_predict(const Matrix& x) const {
   N4A_TRY(check_columns(x, model_.coef.rows()));
   return model_.predict(x);

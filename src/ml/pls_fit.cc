@@ -164,6 +164,19 @@ Matrix pls_rotations(const Matrix& x_weights, const Matrix& x_loadings) {
   return x_weights * pinv(x_loadings.transpose() * x_weights);
 }
 
+PlsModel truncate_pls(const PlsModel& m, int k) {
+  PlsModel out;
+  out.x_mean = m.x_mean;
+  out.x_std = m.x_std;
+  out.y_mean = m.y_mean;
+  out.y_std = m.y_std;
+  out.x_weights = m.x_weights.leftCols(k);
+  out.x_loadings = m.x_loadings.leftCols(k);
+  out.y_loadings = m.y_loadings.leftCols(k);
+  finish(out);
+  return out;
+}
+
 Result<PlsModel> fit_pls(const Matrix& x, const Matrix& y, int n_components, PlsScale scale) {
   if (n_components < 1 || n_components > x.cols()) {
     return Status::InvalidArgument(fmt::format(

@@ -41,6 +41,12 @@ struct PlsModel {
 // derives it from its stored weights and loadings, bit for bit.
 Matrix pls_rotations(const Matrix& x_weights, const Matrix& x_loadings);
 
+// The model of the first `k` components of `m` (k <= m's), with its
+// rotations and coefficients computed as fit_pls computes them: since each
+// component depends only on the ones before it, this is, bit for bit, what
+// fit_pls with k components gives on the same data.
+PlsModel truncate_pls(const PlsModel& m, int k);
+
 // Fits `n_components` (1..p) components. x is n x p, y is n x q, both finite.
 // When the residual of y becomes constant, the remaining components stay
 // zero, as in sklearn (which warns "Y residual is constant").

@@ -32,6 +32,21 @@ Status PlsDa::do_fit(const Matrix& x, const Matrix& y, const FitContext&) {
   return Status::Ok();
 }
 
+std::optional<ModelFamily> PlsDa::family() const {
+  return ModelFamily{"PLSDA", n_components_};
+}
+
+Result<std::unique_ptr<Operator>> PlsDa::derive(const Operator& member) const {
+  const auto* m = dynamic_cast<const PlsDa*>(&member);
+  if (!fitted() || m == nullptr || m->n_components_ > n_components_) {
+    return Operator::derive(member);
+  }
+  std::unique_ptr<PlsDa> out(new PlsDa(m->n_components_));
+  out->model_ = truncate_pls(model_, m->n_components_);
+  out->classes_ = classes_;
+  return std::unique_ptr<Operator>(std::move(out));
+}
+
 Result<Matrix> PlsDa::do_predict(const Matrix& x) const {
   N4A_TRY(check_columns(x, model_.coef.rows()));
   const Matrix scores = model_.predict(x);

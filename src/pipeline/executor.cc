@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 
 #include "ml/registry.h"
@@ -45,6 +46,19 @@ struct Slot {
   std::atomic<int> remaining{0};  // consumers that have not read `data` yet
 };
 
+// The model tasks of one leaf: variants whose models belong to one family
+// (ml::ModelFamily, e.g. PLS over a range of n_components) share one fit per
+// fold, of their largest member, and derive their own model from it; the
+// others fit alone.
+struct LeafPlan {
+  struct Family {
+    std::vector<size_t> members;  // variant positions
+    size_t largest = 0;           // the member whose model is fitted
+  };
+  std::vector<size_t> solo;
+  std::vector<Family> families;
+};
+
 struct VariantState {
   std::vector<FoldOutcome> folds;
   std::vector<Status> statuses;
@@ -77,10 +91,13 @@ class Executor {
   bool run(const std::function<bool()>& should_stop) {
     make_folds();
     make_slots();
+    make_plans();
     for (size_t f = 0; f < folds_.size(); ++f) schedule_consumers(0, f);
     return pool_.run(should_stop);
   }
-  ExecutorStats stats() const { return {transform_fits_.load(), model_fits_.load()}; }
+  ExecutorStats stats() const {
+    return {transform_fits_.load(), model_fits_.load(), models_derived_.load()};
+  }
 
  private:
   Slot& slot(size_t node, size_t fold) { return *slots_[node * folds_.size() + fold]; }
@@ -158,15 +175,51 @@ class Executor {
     }
   }
 
+  // Groups each leaf's variants by model family. A model whose parameters
+  // do not build fits alone (and reports why).
+  void make_plans() {
+    plans_.resize(trie_.nodes().size());
+    for (size_t node = 0; node < plans_.size(); ++node) {
+      LeafPlan& plan = plans_[node];
+      std::map<std::string, LeafPlan::Family> by_key;
+      std::map<size_t, int> sizes;
+      for (size_t pos : trie_.node(node).variants) {
+        const StepConfig& step = (*in_.variants)[pos].model();
+        auto model = ml::make_operator(step.op, step.params);
+        auto family = model.ok() ? (*model)->family() : std::nullopt;
+        if (!family) {
+          plan.solo.push_back(pos);
+          continue;
+        }
+        LeafPlan::Family& f = by_key[family->key];
+        sizes[pos] = family->size;
+        if (f.members.empty() || family->size > sizes[f.largest]) f.largest = pos;
+        f.members.push_back(pos);
+      }
+      for (auto& [key, family] : by_key) {
+        if (family.members.size() == 1) {
+          plan.solo.push_back(family.members.front());
+        } else {
+          plan.families.push_back(std::move(family));
+        }
+      }
+    }
+  }
+
   void schedule_consumers(size_t node, size_t fold) {
     const TrieNode& n = trie_.node(node);
     for (size_t child : n.children) {
       pool_.submit(priority(trie_.node(child).first_variant, fold),
                    [this, child, fold] { run_transform(child, fold); });
     }
-    for (size_t pos : n.variants) {
+    const LeafPlan& plan = plans_[node];
+    for (size_t pos : plan.solo) {
       pool_.submit(priority((*in_.variants)[pos].index, fold),
-                   [this, pos, fold] { run_model(pos, fold); });
+                   [this, pos, fold] { run_model(pos, fold, nullptr); });
+    }
+    for (const LeafPlan::Family& family : plan.families) {
+      pool_.submit(priority((*in_.variants)[family.members.front()].index, fold),
+                   [this, node, &family, fold] { run_family(node, family, fold); });
     }
   }
 
@@ -217,13 +270,49 @@ class Executor {
     schedule_consumers(node, fold);
   }
 
-  Status fit_model(const StepConfig& step, const FoldData& in, const FoldInput& fold,
-                   FoldOutcome& out) {
+  Result<std::unique_ptr<ml::Operator>> fit(const StepConfig& step, const FoldData& in,
+                                            const FoldInput& fold) {
     N4A_ASSIGN_OR_RETURN(auto model, ml::make_operator(step.op, step.params));
     ++model_fits_;
-    auto t0 = Clock::now();
     N4A_TRY(model->fit(in.x_fit, fold.y_fit, fit_context(in, fold)));
-    out.fit_us = micros_since(t0);
+    return model;
+  }
+
+  // Fits the largest member of `family` on (node, fold) once, then lets each
+  // member derive its model from it. If that fit fails, each member fits
+  // its own model (smaller ones may succeed) and reports its own error.
+  void run_family(size_t node, const LeafPlan::Family& family, size_t fold) {
+    const Slot& s = slot(node, fold);  // each member releases it
+    std::shared_ptr<const ml::Operator> fitted;
+    int64_t fit_us = 0;
+    if (s.status.ok()) {
+      auto t0 = Clock::now();
+      auto model = fit((*in_.variants)[family.largest].model(), *s.data, folds_[fold]);
+      if (model.ok()) fitted = std::move(model).value();
+      fit_us = micros_since(t0);
+    }
+    for (size_t pos : family.members) {
+      const int64_t us = pos == family.largest ? fit_us : 0;
+      pool_.submit(priority((*in_.variants)[pos].index, fold),
+                   [this, pos, fold, fitted, us] { run_model(pos, fold, fitted.get(), us); });
+    }
+  }
+
+  // Fits the model of `step` or, with `family`, derives it from that fit
+  // (`family_fit_us`: the share of the family's fit to count as this fit's
+  // time), then predicts both partitions.
+  Status fit_model(const StepConfig& step, const FoldData& in, const FoldInput& fold,
+                   const ml::Operator* family, int64_t family_fit_us, FoldOutcome& out) {
+    auto t0 = Clock::now();
+    std::unique_ptr<ml::Operator> model;
+    if (family == nullptr) {
+      N4A_ASSIGN_OR_RETURN(model, fit(step, in, fold));
+    } else {
+      N4A_ASSIGN_OR_RETURN(auto member, ml::make_operator(step.op, step.params));
+      N4A_ASSIGN_OR_RETURN(model, family->derive(*member));
+      ++models_derived_;
+    }
+    out.fit_us = family_fit_us + micros_since(t0);
     t0 = Clock::now();
     N4A_ASSIGN_OR_RETURN(ml::Matrix train_pred, apply(*model, in.x_fit));
     N4A_ASSIGN_OR_RETURN(ml::Matrix eval_pred, apply(*model, in.x_eval));
@@ -236,7 +325,7 @@ class Executor {
     return Status::Ok();
   }
 
-  void run_model(size_t pos, size_t fold) {
+  void run_model(size_t pos, size_t fold, const ml::Operator* family, int64_t family_fit_us = 0) {
     const size_t leaf = trie_.leaf_of(pos);
     Slot& s = slot(leaf, fold);
     std::shared_ptr<const FoldData> input = s.data;
@@ -247,7 +336,7 @@ class Executor {
     for (size_t node : trie_.path_of(pos)) out.steps.push_back(slot(node, fold).fitted);
     const StepConfig& model = (*in_.variants)[pos].model();
     if (status.ok()) {
-      status = fit_model(model, *input, folds_[fold], out);
+      status = fit_model(model, *input, folds_[fold], family, family_fit_us, out);
       if (!status.ok()) status = status.WithContext(model.config_path);
     }
     if (!status.ok()) status = status.WithContext(out.fold_id);
@@ -300,7 +389,8 @@ class Executor {
   std::vector<ml::Fold> root_data_;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<std::unique_ptr<VariantState>> states_;
-  std::atomic<size_t> transform_fits_{0}, model_fits_{0};
+  std::vector<LeafPlan> plans_;  // by trie node
+  std::atomic<size_t> transform_fits_{0}, model_fits_{0}, models_derived_{0};
 };
 
 }  // namespace

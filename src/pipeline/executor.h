@@ -4,7 +4,10 @@
 // Tasks: for each (trie node, fold) fit the node's transform on the fold's
 // train rows (as transformed by its parent) and transform train and eval
 // rows once; for each (variant, fold) fit the model on its leaf's train rows
-// and predict both partitions. Folds are the CV folds, plus "fold_final"
+// and predict both partitions. Models of one family on one leaf
+// (ml::ModelFamily: PLS over a range of n_components) share one fit per fold,
+// of the largest, from which each derives its own, bit for bit the model its
+// own fit would give. Folds are the CV folds, plus "fold_final"
 // (whole train partition; eval = test rows) when refitting. Transforms never
 // see the rows they are evaluated on. Each computation is a pure function of
 // its inputs, so results do not depend on the number of threads.
@@ -37,11 +40,13 @@ struct ExecutorInput {
 
 using ResultSink = std::function<void(VariantResult)>;
 
-// How much work was done: shows the prefix sharing (one transform fit per
-// distinct (prefix, fold), one model fit per (variant, fold)).
+// How much work was done: shows the sharing (one transform fit per distinct
+// (prefix, fold); one model fit per (variant, fold), or per (family, leaf,
+// fold) for the models derived from a family's fit).
 struct ExecutorStats {
   size_t transform_fits = 0;
   size_t model_fits = 0;
+  size_t models_derived = 0;
 };
 
 // Runs every variant (see the file comment) with `jobs` threads (<= 0: all

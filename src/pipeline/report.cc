@@ -77,6 +77,9 @@ Json report_json(const RunReport& report) {
           {"completed", ranked.size()},
           {"failed", failures.size()},
           {"not_run", not_run},
+          {"transform_fits", report.transform_fits},
+          {"model_fits", report.model_fits},
+          {"models_derived", report.models_derived},
           {"leaderboard", board},
           {"failures", failures}};
 }

@@ -16,6 +16,7 @@ Table leaderboard_table(const RunReport& report, size_t top);
 
 // {"run_id", "name", "status", "metric", "dataset", "workspace", "wall_ms",
 //  "variants", "completed", "failed", "not_run", "transform_fits", "model_fits",
+//  "models_derived",
 //  "leaderboard": [{rank, name, cv_score, cv_val_score, cv_oof_score,
 //                   test_score, test_r2, pipeline_id, chain_id, resumed}],
 //  "failures": [{name, error, pipeline_id}]}

@@ -160,6 +160,7 @@ Result<RunReport> execute_sweep(const PreparedRun& run, WorkspaceStore* store, R
       &stats);
   report.transform_fits = stats.transform_fits;
   report.model_fits = stats.model_fits;
+  report.models_derived = stats.models_derived;
   report.status = stopped && user_stop() ? RunStatus::kInterrupted : RunStatus::kCompleted;
   auto wall_ms = [&] { return static_cast<int64_t>(seconds_since(t0) * 1000); };
   if (!recorder) {

@@ -72,7 +72,8 @@ struct RunReport {
   std::vector<VariantSummary> variants;  // by variant index
   int64_t wall_ms = 0;
   size_t transform_fits = 0;  // distinct (prefix, fold) fits of this invocation
-  size_t model_fits = 0;      // (variant, fold) fits of this invocation
+  size_t model_fits = 0;      // model fits of this invocation (ExecutorStats)
+  size_t models_derived = 0;  // (variant, fold) models derived from a family's fit
 
   // Completed variants, best first (ties by variant index).
   std::vector<const VariantSummary*> ranked() const;

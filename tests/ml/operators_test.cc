@@ -158,6 +158,65 @@ TEST(OperatorTest, PlsDaClassifies) {
   EXPECT_LT((proba->rowwise().sum().array() - 1).abs().maxCoeff(), 1e-12);
 }
 
+// A sweep fits the largest PLS of a family once and derives the smaller ones
+// (executor.h): each derived model must be the very model, bytes and all,
+// that fitting it would give; on one target (PLS1), two (PLS2), with and
+// without scaling, for PLSDA, and when y's residual runs out early.
+TEST(OperatorTest, DerivedPlsModelsAreExactlyTheFittedOnes) {
+  // 1,000 columns: the PLS1 kernel then walks X in many row blocks.
+  const Matrix x = spectra(120, 1000, 5);
+  const Matrix y1 = x.col(70) * 2 - x.col(500) + Matrix::Random(120, 1) * 0.01;
+  Matrix y2(120, 2);
+  y2 << y1, x.col(200) - x.col(600);
+  const Matrix exact = x.col(70) * 3;  // residual constant after 1 component
+  Matrix classes(120, 1);
+  for (Eigen::Index i = 0; i < 120; ++i) classes(i, 0) = static_cast<double>(i % 3);
+  struct Case {
+    const char* op;
+    nlohmann::json params;
+    const Matrix* y;
+  };
+  const Case cases[] = {{"PLSRegression", {{"scale", false}}, &y1},
+                        {"PLSRegression", {{"scale", true}}, &y1},
+                        {"PLSRegression", {{"scale", false}}, &y2},
+                        {"PLSRegression", {{"scale", true}}, &exact},
+                        {"PLSDA", nlohmann::json::object(), &classes}};
+  constexpr int kLargest = 9;
+  for (const Case& c : cases) {
+    nlohmann::json params = c.params;
+    params["n_components"] = kLargest;
+    auto largest = make(c.op, params);
+    ASSERT_TRUE(largest->fit(x, *c.y).ok());
+    for (int k = 1; k <= kLargest; ++k) {
+      params["n_components"] = k;
+      auto fitted = make(c.op, params);
+      ASSERT_TRUE(fitted->fit(x, *c.y).ok());
+      auto unfitted = make(c.op, params);
+      ASSERT_EQ(unfitted->family()->key, largest->family()->key);
+      EXPECT_EQ(unfitted->family()->size, k);
+      auto derived = largest->derive(*unfitted);
+      ASSERT_TRUE(derived.ok()) << derived.status().ToString();
+      EXPECT_EQ((*derived)->serialize(), fitted->serialize()) << c.op << " " << params.dump();
+      EXPECT_EQ(*(*derived)->predict(x), *fitted->predict(x));
+    }
+  }
+}
+
+TEST(OperatorTest, OnlySmallerMembersOfTheFamilyDerive) {
+  const Matrix x = spectra(30, 20, 6);
+  const Matrix y = x.col(3) + x.col(10);
+  auto pls = make("PLSRegression", {{"n_components", 3}});
+  EXPECT_FALSE(pls->derive(*make("PLSRegression", {{"n_components", 2}})).ok());  // unfitted
+  ASSERT_TRUE(pls->fit(x, y).ok());
+  EXPECT_TRUE(pls->derive(*make("PLSRegression", {{"n_components", 3}})).ok());
+  EXPECT_FALSE(pls->derive(*make("PLSRegression", {{"n_components", 4}})).ok());
+  EXPECT_FALSE(pls->derive(*make("PLSRegression", {{"n_components", 2}, {"scale", true}})).ok());
+  EXPECT_FALSE(pls->derive(*make("PLSDA", {{"n_components", 2}})).ok());
+  EXPECT_NE(make("PLSRegression", {{"scale", true}})->family()->key,
+            make("PLSRegression", {{"scale", false}})->family()->key);
+  EXPECT_FALSE(make("Ridge")->family().has_value());
+}
+
 TEST(OperatorTest, ConcurrentPredictIsSafe) {
   const Matrix x = spectra(200, 100, 4);
   const Matrix y = x.col(3) + x.col(50);

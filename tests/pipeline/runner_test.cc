@@ -52,7 +52,9 @@ TEST(RunnerTest, SharesPrefixWorkAndScoresEveryVariant) {
   EXPECT_EQ(report->ranked().size(), 54u);
   // 12 distinct fitted prefixes x (4 folds + refit), not 54 x 2 x 5.
   EXPECT_EQ(report->transform_fits, 11u * 5u);
-  EXPECT_EQ(report->model_fits, 54u * 5u);
+  // One PLS(6) per leaf and fold, from which PLS(1..6) are derived.
+  EXPECT_EQ(report->model_fits, 9u * 5u);
+  EXPECT_EQ(report->models_derived, 54u * 5u);
   for (const VariantSummary* v : report->ranked()) {
     ASSERT_TRUE(v->cv_val_score && v->cv_oof_score && v->cv_test_score) << v->name;
     EXPECT_TRUE(std::isfinite(*v->cv_oof_score));
@@ -190,6 +192,61 @@ TEST(RunnerTest, NonFiniteTransformOutputFailsTheVariantsOnIt) {
       EXPECT_EQ(v.status, "completed") << v.name << ": " << v.error;
     }
   }
+}
+
+// The PLS models of one leaf are derived from one fit of the largest: each
+// must score exactly as when it is fitted on its own.
+TEST(RunnerTest, FamilyMembersScoreExactlyAsTheirOwnFits) {
+  auto sweep = prepare_run(gasoline_config(Json::parse(R"([{"op": "SNV"},
+      {"model": "PLSRegression", "n_components": {"_range_": [1, 8]}}])")),
+                           {});
+  auto alone = prepare_run(gasoline_config(Json::parse(R"([{"op": "SNV"},
+      {"model": "PLSRegression", "n_components": 5}])")),
+                           {});
+  ASSERT_TRUE(sweep.ok() && alone.ok());
+  auto family = run_sweep(*sweep, nullptr, RunOptions{});
+  auto single = run_sweep(*alone, nullptr, RunOptions{});
+  ASSERT_TRUE(family.ok() && single.ok());
+  EXPECT_EQ(family->model_fits, 5u);  // PLS(8) on 4 folds + refit
+  EXPECT_EQ(family->models_derived, 8u * 5u);
+  EXPECT_EQ(single->models_derived, 0u);
+  const VariantSummary& a = family->variants[4];
+  const VariantSummary& b = single->variants[0];
+  ASSERT_EQ(a.name, b.name);
+  ASSERT_EQ(a.status, "completed");
+  EXPECT_EQ(*a.cv_val_score, *b.cv_val_score);
+  EXPECT_EQ(*a.cv_oof_score, *b.cv_oof_score);
+  EXPECT_EQ(*a.cv_test_score, *b.cv_test_score);
+  EXPECT_EQ(*a.test_r2, *b.test_r2);
+}
+
+// When the family's largest member cannot be fitted, the others still are,
+// each on its own, and the largest fails with its usual error.
+TEST(RunnerTest, FailingLargestFamilyMemberLeavesTheOthersFitted) {
+  n4a::testing::TempDir dir;
+  const std::string csv = (dir / "small.csv").string();
+  {
+    std::ofstream out(csv);
+    out << "y,a,b,c,d\n";
+    for (int i = 0; i < 12; ++i) out << i << "," << i % 5 << "," << i * i % 7 << ",1," << i << "\n";
+  }
+  Json config = {{"name", "too_many_components"},
+                 {"dataset", {{"path", csv}, {"target", "y"}}},
+                 {"cv", {{"type", "kfold"}, {"n_splits", 3}}},
+                 {"pipeline", Json::parse(R"([{"model": "PLSRegression",
+                                               "n_components": {"_range_": [1, 5]}}])")}};
+  auto run = prepare_run(config, {});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  auto report = run_sweep(*run, nullptr, RunOptions{});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->variants.size(), 5u);
+  for (size_t k = 0; k < 4; ++k) {
+    EXPECT_EQ(report->variants[k].status, "completed") << report->variants[k].error;
+  }
+  EXPECT_EQ(report->variants[4].status, "failed");
+  EXPECT_NE(report->variants[4].error.find("n_components must be in [1, n_features = 4]"),
+            std::string::npos)
+      << report->variants[4].error;
 }
 
 }  // namespace
