@@ -29,11 +29,11 @@ Json step_json(const StepConfig& step, size_t idx, const std::vector<std::string
           {"artifacts", artifacts}};
 }
 
-PredictionRow prediction_row(const RecordContext& ctx, const VariantResult& r,
-                             const std::string& pipeline_id, const std::string& chain_id,
-                             const FoldOutcome& fold, const std::string& partition) {
+PredictionRow take_prediction_row(const RecordContext& ctx, const VariantResult& r,
+                                  const std::string& pipeline_id, const std::string& chain_id,
+                                  FoldOutcome& fold, const std::string& partition) {
   const Variant& v = *r.variant;
-  const PartitionPrediction& p = partition == "train" ? fold.train : fold.eval;
+  PartitionPrediction& p = partition == "train" ? fold.train : fold.eval;
   PredictionRow row;
   PredictionRecord& rec = row.record;
   rec.pipeline_id = pipeline_id;
@@ -56,9 +56,9 @@ PredictionRow prediction_row(const RecordContext& ctx, const VariantResult& r,
   rec.scores = p.scores;
   rec.best_params = v.generator_choices;
   rec.preprocessings = v.preprocessings;
-  row.arrays.y_true = p.y_true;
-  row.arrays.y_pred = p.y_pred;
-  row.arrays.sample_indices = p.sample_indices;
+  row.arrays.y_true = std::move(p.y_true);
+  row.arrays.y_pred = std::move(p.y_pred);
+  row.arrays.sample_indices = std::move(p.sample_indices);
   return row;
 }
 
@@ -100,18 +100,19 @@ ChainRecord make_chain(const RecordContext& ctx, const VariantResult& r,
   return c;
 }
 
-std::vector<PredictionRow> make_predictions(const RecordContext& ctx, const VariantResult& r,
+std::vector<PredictionRow> take_predictions(const RecordContext& ctx, VariantResult& r,
                                             const std::string& pipeline_id,
                                             const std::string& chain_id) {
   std::vector<PredictionRow> rows;
-  for (const FoldOutcome& f : r.folds) {
-    rows.push_back(prediction_row(ctx, r, pipeline_id, chain_id, f, "train"));
-    rows.push_back(prediction_row(ctx, r, pipeline_id, chain_id, f, "val"));
+  for (FoldOutcome& f : r.folds) {
+    rows.push_back(take_prediction_row(ctx, r, pipeline_id, chain_id, f, "train"));
+    rows.push_back(take_prediction_row(ctx, r, pipeline_id, chain_id, f, "val"));
   }
   if (r.final_fold) {
-    rows.push_back(prediction_row(ctx, r, pipeline_id, chain_id, *r.final_fold, "train"));
-    if (!r.final_fold->eval.empty()) {
-      rows.push_back(prediction_row(ctx, r, pipeline_id, chain_id, *r.final_fold, "test"));
+    const bool has_test = !r.final_fold->eval.empty();
+    rows.push_back(take_prediction_row(ctx, r, pipeline_id, chain_id, *r.final_fold, "train"));
+    if (has_test) {
+      rows.push_back(take_prediction_row(ctx, r, pipeline_id, chain_id, *r.final_fold, "test"));
     }
   }
   return rows;

@@ -44,8 +44,9 @@ struct PredictionRow {
   PredictionArrays arrays;
 };
 
-// Train and val of each CV fold, then train and test of fold_final.
-std::vector<PredictionRow> make_predictions(const RecordContext& ctx, const VariantResult& r,
+// Train and val of each CV fold, then train and test of fold_final. The
+// arrays are moved out of `r` (its predictions are left empty; scores stay).
+std::vector<PredictionRow> take_predictions(const RecordContext& ctx, VariantResult& r,
                                             const std::string& pipeline_id,
                                             const std::string& chain_id);
 

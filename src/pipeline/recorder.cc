@@ -52,7 +52,7 @@ void Recorder::loop() {
   }
 }
 
-Status Recorder::write(const VariantResult& r) {
+Status Recorder::write(VariantResult& r) {
   const Variant& v = *r.variant;
   RecordedIds ids;
   N4A_ASSIGN_OR_RETURN(
@@ -85,7 +85,7 @@ Result<std::string> Recorder::artifact(const FittedStep& step, const std::string
   return id;
 }
 
-Status Recorder::write_completed(const VariantResult& r, RecordedIds& ids) {
+Status Recorder::write_completed(VariantResult& r, RecordedIds& ids) {
   const Variant& v = *r.variant;
   ArtifactIds artifact_ids(v.steps.size());
   std::vector<const FoldOutcome*> folds;
@@ -102,7 +102,7 @@ Status Recorder::write_completed(const VariantResult& r, RecordedIds& ids) {
   }
   N4A_ASSIGN_OR_RETURN(ids.chain_id,
                        store_.save_chain(make_chain(context_, r, ids.pipeline_id, artifact_ids)));
-  for (PredictionRow& row : make_predictions(context_, r, ids.pipeline_id, ids.chain_id)) {
+  for (PredictionRow& row : take_predictions(context_, r, ids.pipeline_id, ids.chain_id)) {
     N4A_TRY(store_.save_prediction(std::move(row.record), std::move(row.arrays)));
   }
   for (LogRecord& log : make_step_logs(r, ids.pipeline_id))

@@ -56,8 +56,8 @@ class Recorder {
 
  private:
   void loop();
-  Status write(const VariantResult& r);
-  Status write_completed(const VariantResult& r, RecordedIds& ids);
+  Status write(VariantResult& r);
+  Status write_completed(VariantResult& r, RecordedIds& ids);
   Result<std::string> artifact(const FittedStep& step, const std::string& fold_id,
                                const std::string& op);
 

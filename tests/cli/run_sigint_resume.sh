@@ -5,8 +5,10 @@ source "$(dirname "$0")/../support/cli_lib.sh"
 pid=
 trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$TMP"' EXIT
 
-# Synthetic spectra, large enough that the sweep takes a few seconds on 1 thread.
-awk -v n=400 -v p=700 'BEGIN {
+# Synthetic spectra, large enough that the sweep takes a few seconds on 1 thread
+# (~3.5 s here, PLS fits shared across n_components: a first batch commits
+# after 2 s, and the Ctrl-C must come before the end).
+awk -v n=1500 -v p=700 'BEGIN {
   srand(7); printf "y"; for (j = 0; j < p; j++) printf ",%d", 1000 + 2 * j; printf "\n";
   for (i = 0; i < n; i++) {
     a = rand(); b = rand(); base = rand() * 0.2; printf "%.5f", 3 * a - 2 * b + 0.05 * rand();
