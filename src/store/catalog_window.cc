@@ -6,6 +6,9 @@
 namespace n4a::store {
 namespace {
 
+// The name under which a window attaches store.duckdb.
+constexpr char kAlias[] = "n4a_catalog";
+
 bool LooksCorrupt(const std::string& message) {
   for (const char* hint :
        {"not a valid DuckDB", "Corrupt", "corrupt", "checksum", "Could not read enough bytes"}) {
@@ -28,26 +31,46 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
                              const std::function<Status()>& after_close) {
   N4A_ASSIGN_OR_RETURN(auto lock, WorkspaceLock::acquire(env_, lock_path(), mode,
                                                          lock_timeout_micros_, on_lock_wait_));
-  auto access =
-      mode == LockMode::kExclusive ? db::AccessMode::kReadWrite : db::AccessMode::kReadOnly;
-  auto con = db::Connection::open(catalog_path(), access);
-  if (!con.ok()) {
-    const std::string& msg = con.status().message();
+  if (!instance_) {
+    N4A_ASSIGN_OR_RETURN(instance_, db::Connection::open(":memory:", db::AccessMode::kReadWrite));
+    // The checkpoint at detach re-analyzes every changed string column;
+    // FSST's analysis was a third of that work, and our strings (ids,
+    // hashes, short names, small JSON) gain little from it
+    // (docs/formats/catalog.md).
+    N4A_TRY(instance_->exec("SET disabled_compression_methods = 'fsst'"));
+  }
+  Status attached =
+      instance_->exec("ATTACH " + db::QuoteLiteral(catalog_path()) + " AS " + kAlias +
+                      (mode == LockMode::kExclusive ? "" : " (READ_ONLY)") + "; USE " + kAlias);
+  if (!attached.ok()) {
+    (void)instance_->exec(std::string("USE memory; DETACH DATABASE IF EXISTS ") + kAlias);
+    const std::string& msg = attached.message();
     if (LooksCorrupt(msg)) {
       return Status::Corruption("the catalog " + catalog_path() + " is damaged: " + msg +
                                 "; restore it from a backup");
     }
-    return con.status().WithContext("workspace " + path_);
+    return attached.WithContext("open the catalog of workspace " + path_);
   }
-  if (mode == LockMode::kExclusive) {
-    // The checkpoint at close re-analyzes every changed string column; FSST's
-    // analysis was a third of that work, and our strings (ids, hashes, short
-    // names, small JSON) gain little from it (docs/formats/catalog.md).
-    N4A_TRY((*con)->exec("SET disabled_compression_methods = 'fsst'"));
-  }
-  N4A_TRY(fn(**con));
-  con->reset();  // closes the database (and checkpoints) inside the window
+  Status s = fn(*instance_);
+  if (!s.ok()) (void)instance_->exec("ROLLBACK");  // if fn left a transaction open
+  // Detaching closes the database file (and checkpoints) inside the window.
+  Status detached = detach_all();
+  if (!detached.ok()) instance_.reset();  // closes it all; the next window starts afresh
+  N4A_TRY(s);
+  N4A_TRY(detached.WithContext("close the catalog of workspace " + path_));
   return after_close ? after_close() : Status::Ok();
+}
+
+Status CatalogWindow::detach_all() {
+  N4A_TRY(instance_->exec("USE memory"));
+  // The catalog, and whatever `fn` attached (a merge's source, a check's copy).
+  N4A_ASSIGN_OR_RETURN(db::Table attached,
+                       instance_->query("SELECT database_name FROM duckdb_databases() "
+                                        "WHERE NOT internal AND database_name <> 'memory'"));
+  for (const auto& row : attached.rows) {
+    N4A_TRY(instance_->exec("DETACH " + db::QuoteIdentifier(std::get<std::string>(row[0]))));
+  }
+  return Status::Ok();
 }
 
 Status CatalogWindow::write_then(const std::function<Status(db::Connection&)>& fn,
