@@ -74,12 +74,6 @@ std::string IdRangeSql(const std::vector<std::string>& ids) {
   return "prediction_id BETWEEN " + db::QuoteLiteral(*lo) + " AND " + db::QuoteLiteral(*hi);
 }
 
-size_t ArrayBytes(const ArrayRow& r) {
-  const auto& a = r.arrays;
-  return 8 * (a.y_true.size() + a.y_pred.size() + a.y_proba.size() + a.sample_indices.size() +
-              a.weights.size());
-}
-
 // Collects rows, keeping per id the one from the latest file.
 class Deduplicator {
  public:
@@ -107,6 +101,12 @@ class Deduplicator {
 };
 
 }  // namespace
+
+size_t ArrayBytes(const ArrayRow& r) {
+  const auto& a = r.arrays;
+  return 8 * (a.y_true.size() + a.y_pred.size() + a.y_proba.size() + a.sample_indices.size() +
+              a.weights.size());
+}
 
 size_t RowGroupRowsFor(size_t bytes_per_row) {
   return std::clamp<size_t>(kArraysRowGroupTargetBytes / std::max<size_t>(bytes_per_row, 1), 16,

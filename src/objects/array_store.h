@@ -47,6 +47,8 @@ inline constexpr size_t kArraysRowGroupTargetBytes = size_t{2} << 20;
 
 // Rows per row group for rows averaging `bytes_per_row` bytes of arrays.
 size_t RowGroupRowsFor(size_t bytes_per_row);
+// The bytes of a row's arrays (8 per value).
+size_t ArrayBytes(const ArrayRow& r);
 
 // What compact() wrote.
 struct CompactResult {

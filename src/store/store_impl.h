@@ -21,6 +21,9 @@ namespace n4a {
 
 class WorkspaceStore::Impl {
  public:
+  // Buffered arrays of one dataset worth a part file before the commit.
+  static constexpr size_t kEarlyArrayPartBytes = size_t{4} << 20;
+
   Impl(std::string path, StoreOptions options)
       : window_(std::move(path), options),
         options_(std::move(options)),
@@ -33,8 +36,9 @@ class WorkspaceStore::Impl {
   objects::ArtifactStore artifacts_;
   objects::ArrayStore arrays_;
   catalog::PendingWrites pending_;
-  // Arrays waiting for their part file, by dataset name.
+  // Arrays waiting for their part file, by dataset name, and their bytes.
   std::map<std::string, std::vector<objects::ArrayRow>> pending_arrays_;
+  std::map<std::string, size_t> pending_array_bytes_;
   // arrays_.prepare(), started with the first buffered arrays (its error, if
   // any, comes again from write_part). Joined before arrays_ goes.
   std::future<Status> arrays_prepared_;
@@ -55,18 +59,28 @@ class WorkspaceStore::Impl {
   // filesystem sync. A dataset whose part fails stays pending for the next
   // flush. Requires mu_ (held by the flushing thread).
   Status sync_files(std::vector<catalog::PendingWrites::ArrayRef>* refs) {
-    for (auto it = pending_arrays_.begin(); it != pending_arrays_.end();) {
-      N4A_ASSIGN_OR_RETURN(std::string part,
-                           arrays_.write_part(it->first, it->second, objects::Publish::kBatched));
-      for (const objects::ArrayRow& row : it->second) {
-        refs->push_back({row.prediction_id, it->first, part});
-      }
-      it = pending_arrays_.erase(it);
-      unsynced_files_ = true;
+    while (!pending_arrays_.empty()) {
+      N4A_TRY(write_array_part(pending_arrays_.begin()->first, objects::Publish::kBatched, refs));
     }
     if (!unsynced_files_) return Status::Ok();
     N4A_TRY(env()->sync_filesystem(window_.path()));
     unsynced_files_ = false;
+    return Status::Ok();
+  }
+
+  // Writes the pending arrays of `dataset` to a part file and appends their
+  // refs to `refs`. On error the rows stay pending. Requires mu_ (held by
+  // this thread or, in a commit, by the thread that waits for this one).
+  Status write_array_part(const std::string& dataset, objects::Publish publish,
+                          std::vector<catalog::PendingWrites::ArrayRef>* refs) {
+    auto it = pending_arrays_.find(dataset);
+    N4A_ASSIGN_OR_RETURN(std::string part, arrays_.write_part(dataset, it->second, publish));
+    for (const objects::ArrayRow& row : it->second) {
+      refs->push_back({row.prediction_id, dataset, part});
+    }
+    pending_arrays_.erase(it);
+    pending_array_bytes_.erase(dataset);
+    if (publish == objects::Publish::kBatched) unsynced_files_ = true;
     return Status::Ok();
   }
 
@@ -160,13 +174,26 @@ class WorkspaceStore::Impl {
     if (prediction.prediction_id.empty()) prediction.prediction_id = NewUuidV7();
     if (prediction.created_at == 0) prediction.created_at = now();
     std::string id = prediction.prediction_id;
+    const std::string dataset = prediction.dataset_name;
+    pending_.predictions.push_back(std::move(prediction));
     if (arrays != nullptr) {
       if (!arrays_prepared_.valid())
         arrays_prepared_ = run_async([this] { return arrays_.prepare(); });
       arrays->prediction_id = id;
-      pending_arrays_[prediction.dataset_name].push_back(std::move(*arrays));
+      size_t& bytes = pending_array_bytes_[dataset];
+      bytes += objects::ArrayBytes(*arrays);
+      pending_arrays_[dataset].push_back(std::move(*arrays));
+      // Parts are written as arrays accumulate, while a sweep goes on, not
+      // all in the commit window that ends it; durably at once, since this
+      // is off the commit's path (its sync then has less to write). A
+      // failure is not final: the rows stay pending for the commit (which
+      // reports it if it persists), and the next early try waits for as many
+      // bytes again.
+      if (bytes >= kEarlyArrayPartBytes &&
+          !write_array_part(dataset, objects::Publish::kDurable, &pending_.array_refs).ok()) {
+        bytes = 0;
+      }
     }
-    pending_.predictions.push_back(std::move(prediction));
     N4A_TRY(maybe_flush_locked());
     return id;
   }

@@ -189,6 +189,56 @@ TEST(StoreObjectsTest, ArraysOfAFailedCommitAreCommittedByTheRetry) {
   EXPECT_TRUE(check->ok());
 }
 
+// Arrays are written to a part file as soon as 4 MB of them are buffered,
+// before the commit, which then references that part; a failed early write
+// leaves the rows buffered, and the commit writes and references them.
+TEST(StoreObjectsTest, EarlyArrayPartsAreCommittedWithTheirPredictions) {
+  for (bool fail_early : {false, true}) {
+    Fixture f;
+    ASSERT_TRUE(f.store->flush().ok());
+    const auto parts = [&] {
+      std::error_code ec;
+      std::filesystem::directory_iterator it(f.dir / "arrays" / "gasoline", ec);
+      return ec ? 0 : std::distance(it, std::filesystem::directory_iterator());
+    };
+    auto committed = [&] {
+      auto con = db::Connection::open((f.dir / "store.duckdb").string(), db::AccessMode::kReadOnly);
+      auto t = (*con)->query("SELECT count(*) FROM prediction_arrays");
+      return std::get<int64_t>(t->rows[0][0]);
+    };
+    std::vector<std::string> ids;
+    PredictionArrays big;  // 1.6 MB
+    big.y_true.assign(100'000, 1.0);
+    big.y_pred.assign(100'000, 2.0);
+    for (int i = 0; i < 3; ++i) {
+      big.y_pred[0] = i;
+      if (fail_early && i == 2) f.env.fail_next_rename();
+      auto id = f.store->save_prediction(Pred(f.pipeline, "fold_" + std::to_string(i)), big);
+      ASSERT_TRUE(id.ok()) << id.status().ToString();
+      ids.push_back(*id);
+    }
+    EXPECT_EQ(parts(), fail_early ? 0 : 1);  // 4.8 MB: written before any commit
+    EXPECT_EQ(committed(), 0);
+    PredictionArrays small;
+    small.y_true = {1};
+    small.y_pred = {3};
+    ids.push_back(*f.store->save_prediction(Pred(f.pipeline, "fold_3"), small));
+    ASSERT_TRUE(f.store->flush().ok());
+    EXPECT_EQ(parts(), fail_early ? 1 : 2);
+    EXPECT_EQ(committed(), 4);
+    for (int i = 0; i < 3; ++i) {
+      auto back = f.store->load_prediction_arrays(ids[static_cast<size_t>(i)]);
+      ASSERT_TRUE(back.ok()) << back.status().ToString();
+      EXPECT_EQ(back->y_pred[0], i);
+      EXPECT_EQ(back->y_pred.size(), 100'000u);
+    }
+    EXPECT_EQ(f.store->load_prediction_arrays(ids[3])->y_pred, std::vector<double>{3});
+    auto check = f.store->check();
+    ASSERT_TRUE(check.ok()) << check.status().ToString();
+    EXPECT_TRUE(check->ok());
+  }
+}
+
 // Artifact files are published batched: the filesystem sync before the
 // catalog commit is what makes them durable, so a failed sync must fail the
 // commit (no row may reference a file that is not durable), and the retry
