@@ -71,7 +71,8 @@ class WorkspaceStore::Impl {
   // Writes the pending arrays of `dataset` to a part file and appends their
   // refs to `refs`. On error the rows stay pending. Requires mu_ (held by
   // this thread or, in a commit, by the thread that waits for this one).
-  Status write_array_part(const std::string& dataset, objects::Publish publish,
+  // `dataset` is a copy: callers pass keys of pending_arrays_, erased here.
+  Status write_array_part(std::string dataset, objects::Publish publish,
                           std::vector<catalog::PendingWrites::ArrayRef>* refs) {
     auto it = pending_arrays_.find(dataset);
     N4A_ASSIGN_OR_RETURN(std::string part, arrays_.write_part(dataset, it->second, publish));
@@ -180,8 +181,7 @@ class WorkspaceStore::Impl {
       if (!arrays_prepared_.valid())
         arrays_prepared_ = run_async([this] { return arrays_.prepare(); });
       arrays->prediction_id = id;
-      size_t& bytes = pending_array_bytes_[dataset];
-      bytes += objects::ArrayBytes(*arrays);
+      const size_t bytes = pending_array_bytes_[dataset] += objects::ArrayBytes(*arrays);
       pending_arrays_[dataset].push_back(std::move(*arrays));
       // Parts are written as arrays accumulate, while a sweep goes on, not
       // all in the commit window that ends it; durably at once, since this
@@ -191,7 +191,7 @@ class WorkspaceStore::Impl {
       // bytes again.
       if (bytes >= kEarlyArrayPartBytes &&
           !write_array_part(dataset, objects::Publish::kDurable, &pending_.array_refs).ok()) {
-        bytes = 0;
+        pending_array_bytes_[dataset] = 0;
       }
     }
     N4A_TRY(maybe_flush_locked());
