@@ -73,16 +73,9 @@ Status WriteChunks(WritableFile& file, std::string_view bytes, const std::atomic
 // Writes `bytes` to a temp file beside `path` and renames it to `path`, as
 // `publish` says.
 Status WriteObjectFile(Env* env, const std::string& path, std::string_view bytes, Publish publish) {
-  if (publish == Publish::kDurable) return WriteFileAtomic(env, path, bytes);
-  std::string temp = TempPathFor(path);
-  TempFileGuard guard(env, temp);
-  N4A_ASSIGN_OR_RETURN(auto file, env->new_writable_file(temp));
+  N4A_ASSIGN_OR_RETURN(auto file, AtomicFile::create(env, path));
   N4A_TRY(file->append(bytes));
-  N4A_TRY(file->start_sync());
-  N4A_TRY(file->close());
-  N4A_TRY(env->rename_file(temp, path));
-  guard.release();
-  return Status::Ok();
+  return publish == Publish::kDurable ? file->commit() : file->commit_unsynced();
 }
 
 }  // namespace

@@ -96,7 +96,8 @@ class ArtifactStore {
   bool has_object(const std::string& relative_path, std::string_view hash, uint64_t size);
   // put() of a large object: writes it to a temp file on a second thread
   // while hashing it, so a new object costs max(hash, write), and a dedup hit
-  // cancels the write and costs about the hash.
+  // cancels the write and costs about two hashes (the existing file is read
+  // back, see has_object).
   Result<PutResult> put_overlapped(std::string_view bytes, std::string_view format,
                                    Publish publish);
   // Renames a finished temp file (synced if kDurable) to `relative_path`;

@@ -50,6 +50,14 @@ Status AtomicFile::commit() {
   return env_->sync_dir(dir.empty() ? "." : dir);
 }
 
+Status AtomicFile::commit_unsynced() {
+  N4A_TRY(file_->start_sync());
+  N4A_TRY(file_->close());
+  N4A_TRY(env_->rename_file(temp_path_, final_path_));
+  committed_ = true;
+  return Status::Ok();
+}
+
 Status WriteFileAtomic(Env* env, const std::string& path, std::string_view data) {
   N4A_ASSIGN_OR_RETURN(auto file, AtomicFile::create(env, path));
   N4A_TRY(file->append(data));

@@ -27,6 +27,11 @@ class AtomicFile {
   // syncs the folder. On failure the temporary file is removed and the final
   // path is untouched (or holds what it held before).
   Status commit();
+  // As commit(), but only starts the write-back and syncs nothing: durable
+  // once Env::sync_filesystem() has returned, for a writer that publishes a
+  // batch of files before one barrier. Until then a crash may leave the
+  // final path torn.
+  Status commit_unsynced();
 
   const std::string& temp_path() const { return temp_path_; }
 

@@ -30,6 +30,30 @@ TEST(AtomicFileTest, PublishesContentAndLeavesNoTemp) {
   EXPECT_TRUE(Leftovers(env, dir, "a.bin").empty());
 }
 
+// commit_unsynced() publishes like commit() (only durability waits for the
+// caller's filesystem sync); a failed rename leaves the old file and no temp.
+TEST(AtomicFileTest, UnsyncedCommitPublishesAndFailsCleanly) {
+  TempDir dir;
+  FaultInjectionEnv env;
+  const std::string path = (dir / "d.bin").string();
+  auto first = AtomicFile::create(&env, path);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE((*first)->append("new").ok());
+  ASSERT_TRUE((*first)->commit_unsynced().ok());
+  EXPECT_EQ(ReadFileOrEmpty(dir / "d.bin"), "new");
+  EXPECT_TRUE(Leftovers(&env, dir, "d.bin").empty());
+  {
+    auto second = AtomicFile::create(&env, path);
+    ASSERT_TRUE(second.ok());
+    ASSERT_TRUE((*second)->append("lost").ok());
+    env.fail_next_rename();
+    EXPECT_FALSE((*second)->commit_unsynced().ok());
+  }
+  EXPECT_EQ(ReadFileOrEmpty(dir / "d.bin"), "new");
+  EXPECT_TRUE(Leftovers(&env, dir, "d.bin").empty());
+  EXPECT_TRUE(env.sync_filesystem(dir.str()).ok());
+}
+
 TEST(AtomicFileTest, UncommittedTempIsRemovedOnDestruction) {
   TempDir dir;
   Env* env = Env::Default();
