@@ -2,10 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace n4a::pipeline {
 namespace {
 
-constexpr int kChainFormatVersion = 1;  // docs/formats/chain.md
+// docs/formats/chain.md: a step is written in version 1 unless it needs 2
+// (`derived`), so that older readers still read the others.
+constexpr int kChainFormatVersion = 1;
+constexpr int kDerivedStepVersion = 2;
 
 std::vector<const FoldOutcome*> all_folds(const VariantResult& r) {
   std::vector<const FoldOutcome*> out;
@@ -15,18 +20,20 @@ std::vector<const FoldOutcome*> all_folds(const VariantResult& r) {
 }
 
 Json step_json(const StepConfig& step, size_t idx, const std::vector<std::string>& fold_names,
-               const std::vector<std::string>& ids) {
+               const std::vector<std::string>& ids, bool derived) {
   Json artifacts = Json::object();
   for (size_t f = 0; f < fold_names.size() && f < ids.size(); ++f)
     artifacts[fold_names[f]] = ids[f];
-  return {{"format_version", kChainFormatVersion},
-          {"step_idx", idx},
-          {"kind", step.kind == StepKind::kModel ? "model" : "transform"},
-          {"operator", step.op},
-          {"params", step.full_params},
-          {"name", step.short_name},
-          {"config_path", step.config_path},
-          {"artifacts", artifacts}};
+  Json out = {{"format_version", derived ? kDerivedStepVersion : kChainFormatVersion},
+              {"step_idx", idx},
+              {"kind", step.kind == StepKind::kModel ? "model" : "transform"},
+              {"operator", step.op},
+              {"params", step.full_params},
+              {"name", step.short_name},
+              {"config_path", step.config_path},
+              {"artifacts", artifacts}};
+  if (derived) out["derived"] = true;
+  return out;
 }
 
 PredictionRow take_prediction_row(const RecordContext& ctx, const VariantResult& r,
@@ -78,8 +85,12 @@ ChainRecord make_chain(const RecordContext& ctx, const VariantResult& r,
   c.pipeline_id = pipeline_id;
   c.steps = Json::array();
   c.shared_artifacts = Json::object();
+  const auto folds = all_folds(r);
+  const bool derived = std::any_of(folds.begin(), folds.end(),
+                                   [](const FoldOutcome* f) { return f->model_derived; });
   for (size_t s = 0; s < v.steps.size(); ++s) {
-    c.steps.push_back(step_json(v.steps[s], s, names, ids[s]));
+    const bool model = s + 1 == v.steps.size();
+    c.steps.push_back(step_json(v.steps[s], s, names, ids[s], model && derived));
     if (s == 0 && !ctx.feature_names.empty()) c.steps[0]["input_features"] = ctx.feature_names;
     if (s + 1 < v.steps.size()) c.shared_artifacts[std::to_string(s)] = ids[s];
   }

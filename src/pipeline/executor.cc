@@ -59,6 +59,13 @@ struct LeafPlan {
   std::vector<Family> families;
 };
 
+// The fitted largest member of a family in one fold, shared by the members.
+struct FamilyFit {
+  std::shared_ptr<const ml::Operator> model;
+  std::shared_ptr<SerializedOperator> op;  // its bytes; null without recording
+  int64_t fit_us = 0;
+};
+
 struct VariantState {
   std::vector<FoldOutcome> folds;
   std::vector<Status> statuses;
@@ -249,7 +256,7 @@ class Executor {
     data->wavelengths = op->output_wavelengths(in.wavelengths);
     out.data = std::move(data);
     if (in_.serialize == Serialize::kYes) {
-      out.fitted.bytes = std::make_shared<const std::string>(op->serialize());
+      out.fitted.op = std::make_shared<SerializedOperator>(op->serialize());
     }
     return Status::Ok();
   }
@@ -283,36 +290,41 @@ class Executor {
   // its own model (smaller ones may succeed) and reports its own error.
   void run_family(size_t node, const LeafPlan::Family& family, size_t fold) {
     const Slot& s = slot(node, fold);  // each member releases it
-    std::shared_ptr<const ml::Operator> fitted;
-    int64_t fit_us = 0;
+    auto fit_of = std::make_shared<FamilyFit>();
     if (s.status.ok()) {
       auto t0 = Clock::now();
       auto model = fit((*in_.variants)[family.largest].model(), *s.data, folds_[fold]);
-      if (model.ok()) fitted = std::move(model).value();
-      fit_us = micros_since(t0);
+      fit_of->fit_us = micros_since(t0);
+      if (model.ok()) {
+        fit_of->model = std::move(model).value();
+        if (in_.serialize == Serialize::kYes) {
+          fit_of->op = std::make_shared<SerializedOperator>(fit_of->model->serialize());
+        }
+      }
     }
+    if (fit_of->model == nullptr) fit_of.reset();
     for (size_t pos : family.members) {
-      const int64_t us = pos == family.largest ? fit_us : 0;
-      pool_.submit(priority((*in_.variants)[pos].index, fold),
-                   [this, pos, fold, fitted, us] { run_model(pos, fold, fitted.get(), us); });
+      pool_.submit(priority((*in_.variants)[pos].index, fold), [this, pos, fold, fit_of, &family] {
+        run_model(pos, fold, fit_of.get(), pos == family.largest);
+      });
     }
   }
 
-  // Fits the model of `step` or, with `family`, derives it from that fit
-  // (`family_fit_us`: the share of the family's fit to count as this fit's
-  // time), then predicts both partitions.
+  // Fits the model of `step` or, with `family`, derives it from the family's
+  // fit (`largest`: this is the member that was fitted, whose time it counts),
+  // then predicts both partitions.
   Status fit_model(const StepConfig& step, const FoldData& in, const FoldInput& fold,
-                   const ml::Operator* family, int64_t family_fit_us, FoldOutcome& out) {
+                   const FamilyFit* family, bool largest, FoldOutcome& out) {
     auto t0 = Clock::now();
     std::unique_ptr<ml::Operator> model;
     if (family == nullptr) {
       N4A_ASSIGN_OR_RETURN(model, fit(step, in, fold));
     } else {
       N4A_ASSIGN_OR_RETURN(auto member, ml::make_operator(step.op, step.params));
-      N4A_ASSIGN_OR_RETURN(model, family->derive(*member));
+      N4A_ASSIGN_OR_RETURN(model, family->model->derive(*member));
       ++models_derived_;
     }
-    out.fit_us = family_fit_us + micros_since(t0);
+    out.fit_us = (family != nullptr && largest ? family->fit_us : 0) + micros_since(t0);
     t0 = Clock::now();
     N4A_ASSIGN_OR_RETURN(ml::Matrix train_pred, apply(*model, in.x_fit));
     N4A_ASSIGN_OR_RETURN(ml::Matrix eval_pred, apply(*model, in.x_eval));
@@ -320,12 +332,18 @@ class Executor {
     out.train = prediction(column(fold.y_fit), column(train_pred), fold.fit_rows);
     if (eval_pred.rows() > 0) out.eval = prediction(fold.y_eval, column(eval_pred), fold.eval_rows);
     if (in_.serialize == Serialize::kYes) {
-      out.model_bytes = std::make_shared<const std::string>(model->serialize());
+      if (family != nullptr) {
+        // The family's fit is recorded once, as every member's artifact.
+        out.model = family->op;
+        out.model_derived = !largest;
+      } else {
+        out.model = std::make_shared<SerializedOperator>(model->serialize());
+      }
     }
     return Status::Ok();
   }
 
-  void run_model(size_t pos, size_t fold, const ml::Operator* family, int64_t family_fit_us = 0) {
+  void run_model(size_t pos, size_t fold, const FamilyFit* family, bool largest = false) {
     const size_t leaf = trie_.leaf_of(pos);
     Slot& s = slot(leaf, fold);
     std::shared_ptr<const FoldData> input = s.data;
@@ -336,7 +354,7 @@ class Executor {
     for (size_t node : trie_.path_of(pos)) out.steps.push_back(slot(node, fold).fitted);
     const StepConfig& model = (*in_.variants)[pos].model();
     if (status.ok()) {
-      status = fit_model(model, *input, folds_[fold], family, family_fit_us, out);
+      status = fit_model(model, *input, folds_[fold], family, largest, out);
       if (!status.ok()) status = status.WithContext(model.config_path);
     }
     if (!status.ok()) status = status.WithContext(out.fold_id);

@@ -69,20 +69,15 @@ Status Recorder::write(VariantResult& r) {
   return Status::Ok();
 }
 
-Result<std::string> Recorder::artifact(const FittedStep& step, const std::string& fold_id,
-                                       const std::string& op) {
-  // Two writers may save one step at once: harmless, the store deduplicates.
-  auto key = std::make_pair(step.node, fold_id);
-  {
-    std::lock_guard lock(mu_);
-    auto it = step_ids_.find(key);
-    if (it != step_ids_.end()) return it->second;
+Result<std::string> Recorder::artifact(SerializedOperator& op, const std::string& op_class,
+                                       const char* kind) {
+  // The first writer to need it saves it; others wait for its id.
+  std::lock_guard lock(op.mu);
+  if (op.artifact_id.empty()) {
+    N4A_ASSIGN_OR_RETURN(op.artifact_id,
+                         store_.save_artifact(op.bytes, op_class, kind, kOperatorFormat));
   }
-  N4A_ASSIGN_OR_RETURN(std::string id,
-                       store_.save_artifact(*step.bytes, op, "transform", kOperatorFormat));
-  std::lock_guard lock(mu_);
-  step_ids_.emplace(key, id);
-  return id;
+  return op.artifact_id;
 }
 
 Status Recorder::write_completed(VariantResult& r, RecordedIds& ids) {
@@ -93,11 +88,10 @@ Status Recorder::write_completed(VariantResult& r, RecordedIds& ids) {
   if (r.final_fold) folds.push_back(&*r.final_fold);
   for (const FoldOutcome* f : folds) {
     for (size_t s = 0; s < f->steps.size(); ++s) {
-      N4A_ASSIGN_OR_RETURN(std::string id, artifact(f->steps[s], f->fold_id, v.steps[s].op));
+      N4A_ASSIGN_OR_RETURN(std::string id, artifact(*f->steps[s].op, v.steps[s].op, "transform"));
       artifact_ids[s].push_back(std::move(id));
     }
-    N4A_ASSIGN_OR_RETURN(std::string model_id, store_.save_artifact(*f->model_bytes, v.model().op,
-                                                                    "model", kOperatorFormat));
+    N4A_ASSIGN_OR_RETURN(std::string model_id, artifact(*f->model, v.model().op, "model"));
     artifact_ids.back().push_back(std::move(model_id));
   }
   N4A_ASSIGN_OR_RETURN(ids.chain_id,

@@ -5,8 +5,8 @@
 // sync before the catalog rows that reference them).
 //
 // For each variant: begin_pipeline; for a failed one fail_pipeline; else the
-// fitted operators through save_artifact (each fitted prefix step once per
-// fold, however many variants share it), the chain, the predictions with
+// fitted operators through save_artifact (each once, however many variants
+// share it: a prefix step's fit in a fold, a model family's fit), the chain, the predictions with
 // their arrays, the step logs, then complete_pipeline.
 //
 // Thread-safety: submit() may be called from any thread; finish() from the
@@ -58,8 +58,10 @@ class Recorder {
   void loop();
   Status write(VariantResult& r);
   Status write_completed(VariantResult& r, RecordedIds& ids);
-  Result<std::string> artifact(const FittedStep& step, const std::string& fold_id,
-                               const std::string& op);
+  // The artifact id of `op` (of registry name `op_class`), saved by the
+  // first variant that uses it.
+  Result<std::string> artifact(SerializedOperator& op, const std::string& op_class,
+                               const char* kind);
 
   WorkspaceStore& store_;
   RecordContext context_;
@@ -70,8 +72,6 @@ class Recorder {
   std::atomic<bool> failed_{false};
   Status error_;
   std::map<size_t, RecordedIds> ids_;
-  // Artifact ids of fitted prefix steps by (trie node, fold id).
-  std::map<std::pair<size_t, std::string>, std::string> step_ids_;
   std::vector<std::thread> threads_;
 };
 

@@ -1,9 +1,10 @@
 // What the executor computes for each variant, before it is recorded.
-// Plain value types (fitted state is shared, immutable bytes).
+// Plain value types; fitted operators are shared, serialized once.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,11 +26,22 @@ struct PartitionPrediction {
   bool empty() const { return y_true.empty(); }
 };
 
+// A fitted operator in its binary form (docs/formats/operator.md), shared by
+// every result that uses it, and the artifact id the recorder saved it as:
+// it is hashed and written once, however many variants refer to it.
+struct SerializedOperator {
+  explicit SerializedOperator(std::string b) : bytes(std::move(b)) {}
+
+  const std::string bytes;
+  std::mutex mu;            // guards artifact_id
+  std::string artifact_id;  // empty until saved
+};
+
 // One fitted transform of a prefix, in one fold (shared by the variants
 // whose prefix includes it).
 struct FittedStep {
-  size_t node = 0;                           // prefix trie node
-  std::shared_ptr<const std::string> bytes;  // serialized; null without recording
+  size_t node = 0;                         // prefix trie node
+  std::shared_ptr<SerializedOperator> op;  // null without recording
   int64_t fit_us = 0;
   int64_t transform_us = 0;
 };
@@ -41,7 +53,11 @@ struct FoldOutcome {
   std::string fold_id;
   PartitionPrediction train;
   PartitionPrediction eval;
-  std::shared_ptr<const std::string> model_bytes;
+  std::shared_ptr<SerializedOperator> model;  // null without recording
+  // True when `model` is the fitted largest member of the model's family
+  // (ml::ModelFamily), from which this variant's model derives; the recorded
+  // chain then says so (docs/formats/chain.md, `derived`).
+  bool model_derived = false;
   int64_t fit_us = 0;
   int64_t predict_us = 0;
   // steps[s] = the fitted transform s of this variant in this fold.

@@ -13,7 +13,7 @@
 namespace n4a::replay {
 namespace {
 
-constexpr int kChainStepVersion = 1;  // docs/formats/chain.md
+constexpr int kChainStepVersion = 2;  // docs/formats/chain.md
 constexpr std::string_view kFinal = "fold_final";
 
 Status bad_step(size_t idx, std::string_view what) {
@@ -54,7 +54,47 @@ Status check_step(const Json& step, size_t idx, bool last) {
     return bad_step(idx,
                     last ? "the last step must be the model" : "only the last step may be a model");
   }
+  const Json derived = step.value("derived", Json(false));
+  if (!derived.is_boolean() || (derived.get<bool>() && !last)) {
+    return bad_step(idx, "'derived' must be a boolean, and only the model's may be true");
+  }
   return Status::Ok();
+}
+
+bool is_derived(const Json& step) {
+  return step.value("derived", false);
+}
+
+// The operator of step `idx` from the bytes of its artifact: what they hold,
+// or for a `derived` step, the member of that model's family that the step's
+// params name.
+Result<std::unique_ptr<ml::Operator>> step_operator(const Json& step, size_t idx,
+                                                    const std::string& artifact_id,
+                                                    std::string_view bytes) {
+  auto op = ml::deserialize_operator(bytes);
+  if (!op.ok()) {
+    return Status::Corruption(fmt::format("artifact {}: {}", artifact_id, op.status().message()));
+  }
+  const std::string name = step["operator"].get<std::string>();
+  if ((*op)->name() != name) {
+    return bad_step(idx, fmt::format("artifact {} holds a {}, the step says {}", artifact_id,
+                                     (*op)->name(), name));
+  }
+  const Json params = step.value("params", Json());
+  if (!is_derived(step)) {
+    if (params.is_null() || params == (*op)->params()) return op;
+    return bad_step(idx, fmt::format("artifact {} holds {} {}, the step says {}", artifact_id, name,
+                                     (*op)->params().dump(), params.dump()));
+  }
+  auto member = ml::make_operator(name, params.is_null() ? Json::object() : params);
+  if (!member.ok()) return bad_step(idx, member.status().message());
+  if ((*member)->params() == (*op)->params()) return op;
+  auto derived = (*op)->derive(**member);
+  if (!derived.ok()) {
+    return bad_step(idx, fmt::format("artifact {} does not give the step's model: {}", artifact_id,
+                                     derived.status().message()));
+  }
+  return derived;
 }
 
 const Json& artifact_of(const Json& step, const std::string& fold) {
@@ -126,18 +166,15 @@ Result<FittedChain> FittedChain::load(const Json& steps, const std::vector<std::
     Fold f;
     for (size_t i = 0; i < steps.size(); ++i) {
       const std::string artifact_id = artifact_of(steps[i], fold).get<std::string>();
-      auto it = chain.operators_.find(artifact_id);
+      // A derived step's operator depends on its params as well.
+      const std::string key = is_derived(steps[i])
+                                  ? artifact_id + steps[i].value("params", Json()).dump()
+                                  : artifact_id;
+      auto it = chain.operators_.find(key);
       if (it == chain.operators_.end()) {
-        auto op = ml::deserialize_operator(bytes_of[artifact_id]);
-        if (!op.ok()) {
-          return Status::Corruption(
-              fmt::format("artifact {}: {}", artifact_id, op.status().message()));
-        }
-        if ((*op)->name() != steps[i]["operator"].get<std::string>()) {
-          return bad_step(i, fmt::format("artifact {} holds a {}, the step says {}", artifact_id,
-                                         (*op)->name(), steps[i]["operator"].get<std::string>()));
-        }
-        it = chain.operators_.emplace(artifact_id, std::move(*op)).first;
+        N4A_ASSIGN_OR_RETURN(auto op,
+                             step_operator(steps[i], i, artifact_id, bytes_of[artifact_id]));
+        it = chain.operators_.emplace(key, std::move(op)).first;
       }
       const bool model = i + 1 == steps.size();
       const auto kind = model ? ml::OperatorKind::kModel : ml::OperatorKind::kTransform;
@@ -154,6 +191,14 @@ Result<FittedChain> FittedChain::load(const Json& steps, const std::vector<std::
     chain.folds_.emplace(fold, std::move(f));
   }
   return chain;
+}
+
+std::vector<const ml::Operator*> FittedChain::operators(const std::string& fold) const {
+  auto it = folds_.find(fold);
+  if (it == folds_.end()) return {};
+  std::vector<const ml::Operator*> out = it->second.transforms;
+  out.push_back(it->second.model);
+  return out;
 }
 
 Result<ReplayResult> FittedChain::predict(const ml::Matrix& x,

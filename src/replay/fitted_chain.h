@@ -22,7 +22,7 @@ using ArtifactLoader =
 // The fold ids of a chain's steps JSON (keys of the model step's
 // `artifacts`): CV folds in numeric order, then fold_final. Corruption for
 // steps that are not a valid chain (docs/formats/chain.md), NotSupported for
-// a step format_version newer than 1.
+// a step format_version newer than 2.
 Result<std::vector<std::string>> chain_folds(const Json& steps);
 
 // The folds that `options` choose among `folds`. InvalidArgument for a fold
@@ -35,11 +35,15 @@ Result<std::vector<std::string>> choose_folds(const std::vector<std::string>& fo
 class FittedChain {
  public:
   // Decodes the operators of `folds` (each distinct artifact read, with one
-  // call of `loader`, and decoded once).
-  // Corruption for undecodable bytes or a step that names another operator
-  // than its artifact.
+  // call of `loader`, and decoded once); a `derived` model step gets the
+  // member of its artifact's family that its params name (ml::Operator::derive).
+  // Corruption for undecodable bytes, a step that names another operator
+  // than its artifact, or a derived step its artifact cannot give.
   static Result<FittedChain> load(const Json& steps, const std::vector<std::string>& folds,
                                   const ArtifactLoader& loader);
+
+  // The fitted operators of a loaded fold, in step order (empty for another).
+  std::vector<const ml::Operator*> operators(const std::string& fold) const;
 
   // The mean over `folds` (all loaded) of each fold's transforms then model
   // on `x`, which must have `n_features` columns.
@@ -51,7 +55,8 @@ class FittedChain {
     std::vector<const ml::Operator*> transforms;
     const ml::Operator* model = nullptr;
   };
-  std::map<std::string, std::shared_ptr<const ml::Operator>> operators_;  // by artifact id
+  // By artifact id (followed by the step's params for a derived step).
+  std::map<std::string, std::shared_ptr<const ml::Operator>> operators_;
   std::map<std::string, Fold> folds_;
 };
 

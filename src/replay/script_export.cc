@@ -8,6 +8,7 @@
 #include "replay/fitted_chain.h"
 #include "replay/script_template.h"
 #include "replay/stored_chain.h"
+#include "util/sha256.h"
 
 namespace n4a {
 namespace {
@@ -45,22 +46,24 @@ Result<std::string> export_script(WorkspaceStore& store, const std::string& chai
   N4A_ASSIGN_OR_RETURN(std::vector<std::string> folds,
                        replay::choose_folds(c.folds, ReplayOptions{}, c.chain.task_type));
   const FeatureSpec spec = replay::stored_features(c, replay::Headers::kFromFile);
+  // Each step's own operator is embedded: a derived step's (docs/formats/chain.md)
+  // is serialized from the member its artifact gives, so that the script
+  // needs no family logic. Other operators serialize to their artifact's bytes.
+  N4A_ASSIGN_OR_RETURN(
+      replay::FittedChain fitted,
+      replay::FittedChain::load(c.chain.steps, folds, replay::store_loader(store)));
   Json steps = Json::array();
-  std::vector<std::string> ids;
-  for (const Json& step : c.chain.steps) {
-    Json used = Json::object();
-    for (const std::string& fold : folds) {
-      const std::string id = step["artifacts"].value(fold, "");
-      if (id.empty())
-        return Status::Corruption(fmt::format("chain {}: no artifact for {}", chain_id, fold));
-      used[fold] = id;
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-    }
-    steps.push_back({{"operator", step["operator"]}, {"artifacts", used}});
-  }
-  N4A_ASSIGN_OR_RETURN(std::vector<std::string> contents, store.load_artifacts(ids));
+  for (const Json& step : c.chain.steps) steps.push_back({{"operator", step["operator"]}});
   Json artifacts = Json::object();
-  for (size_t i = 0; i < ids.size(); ++i) artifacts[ids[i]] = base64(contents[i]);
+  for (const std::string& fold : folds) {
+    const std::vector<const ml::Operator*> ops = fitted.operators(fold);
+    for (size_t i = 0; i < ops.size() && i < steps.size(); ++i) {
+      const std::string bytes = ops[i]->serialize();
+      const std::string id = Sha256Hex(bytes);
+      steps[i]["artifacts"][fold] = id;
+      if (!artifacts.contains(id)) artifacts[id] = base64(bytes);
+    }
+  }
   const Json payload = {{"manifest", replay::describe_chain(c, spec)},
                         {"n4a_version", N4A_VERSION},
                         {"steps", steps},

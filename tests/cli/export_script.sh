@@ -2,7 +2,8 @@
 # n4a export script: the portable Python file (NumPy only, /usr/bin/python3)
 # predicts what n4a predict predicts, to 1e-9 relative, for chains using
 # every built-in operator (refit model, fold average, classification), with
-# sample ids when the data has them.
+# sample ids when the data has them, and for models derived from a larger
+# member of their family (PLS(3) from PLS(6), PLSDA(2) from PLSDA(3)).
 source "$(dirname "$0")/../support/cli_lib.sh"
 PY=/usr/bin/python3
 
@@ -42,9 +43,13 @@ cat > "$TMP/ridge.json" <<JSON
 JSON
 cat > "$TMP/plsda.json" <<JSON
 {"name": "plsda", "dataset": {"path": "$TMP/classes.csv", "target": "grade"}, $cv,
- "metric": "accuracy", "pipeline": [{"op": "SNV"}, {"model": "PLSDA", "n_components": 3}]}
+ "metric": "accuracy", "pipeline": [{"op": "SNV"}, {"model": "PLSDA", "n_components": {"_or_": [2, 3]}}]}
 JSON
-for c in transforms ridge plsda; do
+cat > "$TMP/family.json" <<JSON
+{"name": "family", "dataset": {"path": "$N4A_SOURCE_DIR/data/gasoline.csv", "target": "octane"}, $cv,
+ "pipeline": [{"op": "MSC"}, {"model": "PLSRegression", "n_components": {"_or_": [3, 6]}}]}
+JSON
+for c in transforms ridge plsda family; do
   "$N4A" run "$TMP/$c.json" -w "$TMP/ws" -q > /dev/null || fail "n4a run $c exited $?"
 done
 
@@ -79,7 +84,9 @@ for chain in $(sql "SELECT chain_id FROM chains ORDER BY created_at"); do
     fail "script and n4a predict differ for chain $chain ($(sql "SELECT preprocessings || ' ' || model_name FROM chains WHERE chain_id = '$chain'"))"
   n=$((n + 1))
 done
-[ $n = 16 ] || fail "expected 16 chains, compared $n"
+[ $n = 19 ] || fail "expected 19 chains, compared $n"
+[ "$(sql "SELECT count(*) FROM chains WHERE json_extract(steps, '\$[#-1].derived')")" = 2 ] ||
+  fail "expected 2 derived chains"
 
 # The script imports as a module, needs only NumPy, and checks its input.
 $PY - "$TMP/model.n4a.py" <<'PYTHON' || fail "predict(X) from Python"

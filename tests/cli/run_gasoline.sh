@@ -31,7 +31,12 @@ run_id=$(field "d['run_id']")
 [ "$(sql "SELECT count(*) FROM chains WHERE json_extract_string(fold_artifacts, '$.fold_final')
           IS NOT NULL AND json_extract_string(fold_artifacts, '$.fold_4') IS NOT NULL")" = 135 ] ||
   fail "fold_artifacts incomplete"
-[ "$(sql "SELECT count(*) FROM artifacts WHERE artifact_type = 'model'")" -ge 135 ] || fail "model artifacts"
+# One model artifact per (preprocessing, fold): the 15 PLS models of a
+# preprocessing derive from its PLS(15) fit, whose artifact their chains
+# share and mark `derived` (docs/formats/chain.md).
+[ "$(sql "SELECT count(*) FROM artifacts WHERE artifact_type = 'model'")" = 54 ] || fail "model artifacts"
+[ "$(sql "SELECT count(*) FROM chains WHERE json_extract(steps, '\$[#-1].derived')")" = 126 ] ||
+  fail "derived chains"
 [ "$(sql "SELECT count(*) FROM logs")" -ge 270 ] || fail "step logs"
 # The chain's generator choices and names are those of the config.
 [ "$(sql "SELECT count(*) FROM pipelines WHERE name = 'SNV > SG(11,2,1) > PLS(8)'

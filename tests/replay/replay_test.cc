@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
 #include "ml/dataset.h"
+#include "ml/registry.h"
 #include "pipeline/prepare.h"
 #include "pipeline/runner.h"
 #include "replay/zip_archive.h"
@@ -30,10 +32,11 @@ Json gasoline_config(bool refit) {
           {"cv", {{"type", "kfold"}, {"n_splits", 4}, {"shuffle", true}, {"seed", 3}}},
           {"refit", refit},
           {"pipeline", Json::parse(R"([{"op": "MSC"}, {"op": "SavitzkyGolay", "deriv": 1},
-                                       {"model": "PLSRegression", "n_components": 4}])")}};
+                                       {"model": "PLSRegression", "n_components": {"_or_": [2, 4]}}])")}};
 }
 
-// One recorded run of one chain; shared by the tests of this file.
+// One recorded run; the tests of this file replay its PLS(2) chain, whose
+// model is derived from PLS(4)'s fit in each fold (docs/formats/chain.md).
 class ReplayTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -46,7 +49,11 @@ class ReplayTest : public ::testing::Test {
     run_ = new pipeline::PreparedRun(std::move(*run));
     auto report = pipeline::run_sweep(*run_, store_, pipeline::RunOptions{});
     ASSERT_TRUE(report.ok()) << report.status().ToString();
-    chain_id_ = report->ranked().front()->chain_id;
+    ASSERT_EQ(report->variants.size(), 2u);
+    chain_id_ = report->variants.front().chain_id;
+    auto chain = store_->get_chain(chain_id_);
+    ASSERT_TRUE(chain.ok());
+    ASSERT_EQ(chain->steps.back()["derived"], true);
   }
   static void TearDownTestSuite() {
     delete store_;
@@ -340,7 +347,7 @@ TEST(ReplayManualTest, NewerChainStepFormatIsRefused) {
   auto store = WorkspaceStore::open((dir / "ws").string());
   ASSERT_TRUE(store.ok());
   auto chain =
-      save_manual_chain(**store, {{{"format_version", 2},
+      save_manual_chain(**store, {{{"format_version", 3},
                                    {"kind", "model"},
                                    {"operator", "Ridge"},
                                    {"artifacts", {{"fold_final", std::string(64, 'b')}}}}});
@@ -348,7 +355,84 @@ TEST(ReplayManualTest, NewerChainStepFormatIsRefused) {
   auto r = replay_chain(**store, *chain, Spectra::Zero(1, 3));
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.status().IsNotSupported()) << r.status().ToString();
-  EXPECT_NE(r.status().message().find("format_version 2"), std::string::npos);
+  EXPECT_NE(r.status().message().find("format_version 3"), std::string::npos);
+}
+
+// A fitted PLS(k) on (x, y), serialized.
+std::string fitted_pls(int k, const Spectra& x, const Spectra& y) {
+  auto op = ml::make_operator("PLSRegression", {{"n_components", k}});
+  EXPECT_TRUE(op.ok() && (*op)->fit(x, y).ok());
+  return (*op)->serialize();
+}
+
+// A `derived` model step takes the member of its artifact's family that its
+// params name; an artifact that cannot give it, or a plain step whose
+// artifact holds other params, is Corruption.
+TEST(ReplayManualTest, DerivedStepsTakeTheirMemberOfTheArtifactsFamily) {
+  TempDir dir;
+  auto store = WorkspaceStore::open((dir / "ws").string());
+  ASSERT_TRUE(store.ok());
+  Spectra x(30, 3), y(30, 1);  // save_manual_chain's chains take 3 features
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    for (Eigen::Index j = 0; j < x.cols(); ++j) x(i, j) = std::sin(0.7 * i + 1.3 * j * j);
+    y(i, 0) = x(i, 0) - 2 * x(i, 2) + 0.1 * std::cos(i);
+  }
+  auto save = [&](int k) {
+    auto id = (*store)->save_artifact(fitted_pls(k, x, y), "PLSRegression", "model", "n4aop");
+    EXPECT_TRUE(id.ok());
+    return *id;
+  };
+  const std::string three = save(3), one = save(1);
+  auto chain_of = [&](const std::string& artifact, int k, bool derived) {
+    Json step = {{"format_version", derived ? 2 : 1},
+                 {"kind", "model"},
+                 {"operator", "PLSRegression"},
+                 {"params", {{"n_components", k}, {"scale", false}}},
+                 {"artifacts", {{"fold_final", artifact}}}};
+    if (derived) step["derived"] = true;
+    auto id = save_manual_chain(**store, Json::array({step}));
+    EXPECT_TRUE(id.ok());
+    return *id;
+  };
+  // PLS(2) from PLS(3)'s artifact predicts exactly as PLS(2) fitted alone.
+  auto own = ml::deserialize_operator(fitted_pls(2, x, y));
+  ASSERT_TRUE(own.ok());
+  auto want = (*own)->predict(x);
+  auto got = replay_chain(**store, chain_of(three, 2, true), x);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->predictions, *want);
+  // The largest member itself, marked derived or not.
+  auto three_alone = replay_chain(**store, chain_of(three, 3, false), x);
+  auto three_derived = replay_chain(**store, chain_of(three, 3, true), x);
+  ASSERT_TRUE(three_alone.ok() && three_derived.ok());
+  EXPECT_EQ(three_alone->predictions, three_derived->predictions);
+  EXPECT_NE(three_alone->predictions, got->predictions);
+
+  for (const auto& [chain, needle] :
+       {std::pair{chain_of(one, 2, true), "does not give the step's model"},
+        std::pair{chain_of(three, 2, false), "the step says {\"n_components\":2"}}) {
+    auto bad = replay_chain(**store, chain, x);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_TRUE(bad.status().IsCorruption()) << bad.status().ToString();
+    EXPECT_NE(bad.status().message().find(needle), std::string::npos) << bad.status().ToString();
+  }
+  // Only the model step may be derived.
+  auto snv = (*store)->save_artifact(ml::make_operator("SNV", {}).value()->serialize(), "SNV",
+                                     "transform", "n4aop");
+  ASSERT_TRUE(snv.ok());
+  auto transform_derived = save_manual_chain(
+      **store,
+      {{{"format_version", 2},
+        {"kind", "transform"},
+        {"operator", "SNV"},
+        {"derived", true},
+        {"artifacts", {{"fold_final", *snv}}}},
+       {{"kind", "model"}, {"operator", "PLSRegression"}, {"artifacts", {{"fold_final", three}}}}});
+  ASSERT_TRUE(transform_derived.ok());
+  auto refused = replay_chain(**store, *transform_derived, x);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("only the model's may be true"), std::string::npos)
+      << refused.status().ToString();
 }
 
 TEST(ZipArchiveTest, SafeEntryNames) {
