@@ -8,7 +8,10 @@
 #      when recording, until the last commit returned) and of the whole
 #      process (including loading the 18 MB CSV);
 #      and the CPU time (user + sys) of the process, steadier on a shared machine;
-#   2. the gasoline example (135 variants) wall time, recorded.
+#   2. the same for a long sweep: 504 variants (36 preprocessings x PLS 1..14)
+#      x 5 folds (+ refit) on 1,500 x 700 spectra, LONG_REPEATS times (default
+#      REPEATS), and the size of its recorded workspace (artifacts, arrays);
+#   3. the gasoline example (135 variants) wall time, recorded.
 # Writes bench/results/run_summary.json and prints a table. Goal: recording
 # adds at most 15% to the sweep.
 #
@@ -17,7 +20,7 @@
 # allocator skips inodes freed in the last 60 s (360 s while their inode
 # table block is not written back) and scans past each of them for every new
 # file. Right after another benchmark or a test suite deleted ~10,000 files in
-# /tmp, each of the sweep's ~400 new files and folders costs ~0.3 ms more:
+# /tmp, each new file and folder of a recorded sweep costs ~0.3 ms more:
 # +0.1..0.16 s per recorded run. That cost belongs to whoever deleted the
 # files, not to n4a; SETTLE_SECONDS=0 measures it.
 set -euo pipefail
@@ -31,15 +34,19 @@ mkdir -p "$OUT"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-# 2,000 spectra x 1,000 wavelengths: two Gaussian bands whose heights set y.
-awk -v n=2000 -v p=1000 'BEGIN {
-  srand(11); printf "y"; for (j = 0; j < p; j++) printf ",%d", 1000 + 2 * j; printf "\n";
+# spectra N P SEED: N spectra x P wavelengths, two Gaussian bands whose heights set y.
+spectra() {
+  awk -v n="$1" -v p="$2" -v seed="$3" 'BEGIN {
+  srand(seed); printf "y"; for (j = 0; j < p; j++) printf ",%d", 1000 + 2 * j; printf "\n";
   for (i = 0; i < n; i++) {
     a = rand(); b = rand(); base = rand() * 0.2; printf "%.6f", 3 * a - 2 * b + 0.05 * rand();
     for (j = 0; j < p; j++) {
       v = base + a * exp(-((j - p / 3) / 20) ^ 2) + b * exp(-((j - 2 * p / 3) / 30) ^ 2);
       printf ",%.6f", v + 0.01 * rand() }
-    printf "\n" } }' > "$TMP/spectra.csv"
+    printf "\n" } }'
+}
+spectra 2000 1000 11 > "$TMP/spectra.csv"
+spectra 1500 700 7 > "$TMP/long.csv"
 cat > "$TMP/sweep.json" <<'JSON'
 {"name": "bench_40x5",
  "dataset": {"path": "spectra.csv", "target": "y", "test": {"fraction": 0.2, "seed": 1}},
@@ -48,48 +55,69 @@ cat > "$TMP/sweep.json" <<'JSON'
               {"op": "SavitzkyGolay", "window_length": 15, "polyorder": 2, "deriv": {"_or_": [0, 1]}},
               {"model": "PLSRegression", "n_components": {"_range_": [1, 10]}}]}
 JSON
+cat > "$TMP/long.json" <<'JSON'
+{"name": "bench_504x5",
+ "dataset": {"path": "long.csv", "target": "y", "test": {"fraction": 0.2, "seed": 1}},
+ "cv": {"type": "kfold", "n_splits": 5, "shuffle": true, "seed": 0},
+ "pipeline": [{"_or_": [{"op": "SNV"}, {"op": "MSC"}, null]},
+              {"op": "SavitzkyGolay", "window_length": {"_or_": [7, 11, 15, 21]}, "polyorder": 2,
+               "deriv": {"_or_": [0, 1, 2]}},
+              {"model": "PLSRegression", "n_components": {"_range_": [1, 14]}}]}
+JSON
 
 now() { date +%s.%N; }
 sync
 sleep "${SETTLE_SECONDS:-65}"
-# run_once MODE OUTFILE [N]: (workspace ws<N> when recording) prints "<process seconds> <sweep ms> <process CPU seconds>"
+# run_once CONFIG VARIANTS MODE OUTFILE [N]: runs CONFIG.json (workspace CONFIG_ws<N> when
+# recording), checks that VARIANTS completed, prints "<process seconds> <sweep ms> <process CPU seconds>"
 run_once() {
+  local config=$1 variants=$2
+  shift 2
   local args=(--no-record)
   if [ "$1" = record ]; then
     # A new workspace folder each time; all go at exit. (Deleting the last
     # one right before would time ext4's inode allocator skipping hundreds of
     # just-freed inodes: +0.2 s of kernel time that users do not see.)
-    args=(-w "$TMP/ws$3")
+    args=(-w "$TMP/${config}_ws$3")
   fi
   local t0 t1
   t0=$(now)
   (cd "$TMP" && /usr/bin/time -f "%U %S" -o "$TMP/cpu" \
-    "$N4A" run sweep.json "${args[@]}" --jobs "$JOBS" --format json > "$2")
+    "$N4A" run "$config.json" "${args[@]}" --jobs "$JOBS" --format json > "$2")
   t1=$(now)
-  python3 -c "import json; d=json.load(open('$2')); assert d['completed'] == 40, d['completed']
+  python3 -c "import json; d=json.load(open('$2')); assert d['completed'] == $variants, d['completed']
 u, s = map(float, open('$TMP/cpu').read().split()[-2:])
 print($t1 - $t0, d['wall_ms'], u + s)"
 }
 
 : > "$TMP/times"
 for i in $(seq 1 "$REPEATS"); do
-  echo "no_record $(run_once no_record "$TMP/a.json")" >> "$TMP/times"
-  echo "record $(run_once record "$TMP/b.json" "$i")" >> "$TMP/times"
+  echo "no_record $(run_once sweep 40 no_record "$TMP/a.json")" >> "$TMP/times"
+  echo "record $(run_once sweep 40 record "$TMP/b.json" "$i")" >> "$TMP/times"
 done
+for i in $(seq 1 "${LONG_REPEATS:-$REPEATS}"); do
+  echo "long_no_record $(run_once long 504 no_record "$TMP/a.json")" >> "$TMP/times"
+  echo "long_record $(run_once long 504 record "$TMP/b.json" "$i")" >> "$TMP/times"
+done
+# Bytes of the last recorded workspace of each sweep, by folder.
+for config in sweep long; do
+  echo "$config $(du -sb "$TMP/${config}_ws1/artifacts" "$TMP/${config}_ws1/arrays" \
+    "$TMP/${config}_ws1/store.duckdb" | cut -f1 | tr '\n' ' ')"
+done > "$TMP/sizes"
 t0=$(now)
 "$N4A" run examples/gasoline_sweep.json -w "$TMP/gasoline_ws" --jobs "$JOBS" --format json > "$TMP/g.json"
 t1=$(now)
 
-python3 - "$TMP/times" "$TMP/g.json" "$t0" "$t1" "$OUT/run_summary.json" "$JOBS" <<'PY'
+python3 - "$TMP/times" "$TMP/g.json" "$t0" "$t1" "$OUT/run_summary.json" "$JOBS" "$TMP/sizes" <<'PY'
 import json, statistics, sys
-times, gasoline, t0, t1, out, jobs = sys.argv[1:]
+times, gasoline, t0, t1, out, jobs, sizes = sys.argv[1:]
 rows = [line.split() for line in open(times)]
 def med(mode, col):
     return statistics.median(float(r[col]) for r in rows if r[0] == mode)
 g = json.load(open(gasoline))
 s = {
     "sweep": "40 variants x 5 folds + refit, 2000 x 1000 spectra (80/20 train/test)",
-    "jobs": int(jobs), "repeats": len(rows) // 2,
+    "jobs": int(jobs), "repeats": sum(1 for r in rows if r[0] == "record"),
     "no_record_sweep_s": med("no_record", 2) / 1000, "record_sweep_s": med("record", 2) / 1000,
     "no_record_process_s": med("no_record", 1), "record_process_s": med("record", 1),
     "no_record_cpu_s": med("no_record", 3), "record_cpu_s": med("record", 3),
@@ -101,6 +129,17 @@ s["sweep_overhead"] = s["record_sweep_s"] / s["no_record_sweep_s"] - 1
 s["sweep_overhead_ms"] = 1000 * (s["record_sweep_s"] - s["no_record_sweep_s"])
 s["process_overhead"] = s["record_process_s"] / s["no_record_process_s"] - 1
 s["cpu_overhead"] = s["record_cpu_s"] / s["no_record_cpu_s"] - 1
+s["long_sweep"] = "504 variants (36 preprocessings x PLS 1..14) x 5 folds + refit, 1500 x 700 spectra"
+s["long_repeats"] = sum(1 for r in rows if r[0] == "long_record")
+for mode in ("no_record", "record"):
+    s[f"long_{mode}_sweep_s"] = med(f"long_{mode}", 2) / 1000
+    s[f"long_{mode}_cpu_s"] = med(f"long_{mode}", 3)
+s["long_sweep_overhead"] = s["long_record_sweep_s"] / s["long_no_record_sweep_s"] - 1
+s["long_cpu_overhead"] = s["long_record_cpu_s"] / s["long_no_record_cpu_s"] - 1
+for line in open(sizes):
+    name, artifacts, arrays, catalog = line.split()
+    s[f"{name}_workspace_mb"] = {"artifacts": int(artifacts) / 1e6, "arrays": int(arrays) / 1e6,
+                                 "catalog": int(catalog) / 1e6}
 json.dump(s, open(out, "w"), indent=2)
 print(f"n4a run: recording overhead ({s['sweep']}, --jobs {jobs}, median of {s['repeats']})")
 print(f"  {'':28} {'--no-record':>12} {'recorded':>10} {'overhead':>9}")
@@ -109,6 +148,13 @@ print(f"  {'whole process (+ CSV load)':28} {s['no_record_process_s']:>11.2f}s {
 print(f"  {'process CPU time (user+sys)':28} {s['no_record_cpu_s']:>11.2f}s {s['record_cpu_s']:>9.2f}s {100*s['cpu_overhead']:>8.1f}%")
 print(f"  goal: <= 15% ({'met' if s['sweep_overhead'] <= 0.15 else 'NOT met'}); recording adds "
       f"{s['sweep_overhead_ms']:.0f} ms to the sweep")
+print(f"  long sweep ({s['long_sweep']}, median of {s['long_repeats']}): "
+      f"{s['long_no_record_sweep_s']:.2f} s --no-record, {s['long_record_sweep_s']:.2f} s recorded "
+      f"(+{100*s['long_sweep_overhead']:.1f}%; CPU +{100*s['long_cpu_overhead']:.1f}%)")
+for name, label in (("sweep", "40-variant"), ("long", "504-variant")):
+    w = s[f"{name}_workspace_mb"]
+    print(f"  recorded workspace of the {label} sweep: artifacts {w['artifacts']:.1f} MB, "
+          f"arrays {w['arrays']:.1f} MB, catalog {w['catalog']:.1f} MB")
 print(f"gasoline example: {g['completed']} variants recorded in {s['gasoline_process_s']:.2f} s "
       f"(sweep {s['gasoline_sweep_s']:.2f} s); best {s['gasoline_best']}, test RMSE {s['gasoline_best_test_rmse']:.3f}")
 PY
