@@ -50,6 +50,24 @@ Result<Matrix> Operator::predict(const Matrix& x) const {
   return guarded<Result<Matrix>>(name(), "predict", [&] { return do_predict(x); });
 }
 
+Result<std::vector<Matrix>> Operator::predict_members(const std::vector<const Operator*>& members,
+                                                      const Matrix& x) const {
+  if (kind() != OperatorKind::kModel) return invalid("is a transform: use transform()");
+  if (!fitted()) return Status::FailedPrecondition(fmt::format("{}: not fitted", name()));
+  return guarded<Result<std::vector<Matrix>>>(name(), "predict",
+                                              [&] { return do_predict_members(members, x); });
+}
+
+Result<std::vector<Matrix>> Operator::do_predict_members(
+    const std::vector<const Operator*>& members, const Matrix& x) const {
+  std::vector<Matrix> out;
+  for (const Operator* m : members) {
+    N4A_ASSIGN_OR_RETURN(Matrix y, m->predict(x));
+    out.push_back(std::move(y));
+  }
+  return out;
+}
+
 Result<Matrix> Operator::predict_proba(const Matrix& x) const {
   if (!fitted()) return Status::FailedPrecondition(fmt::format("{}: not fitted", name()));
   return guarded<Result<Matrix>>(name(), "predict_proba", [&] { return do_predict_proba(x); });

@@ -103,6 +103,13 @@ class Operator {
   // model was fitted on, bit for bit. InvalidArgument otherwise.
   virtual Result<std::unique_ptr<Operator>> derive(const Operator& member) const;
 
+  // Models with a family only: the predictions on x of `members`, fitted
+  // models that derive() made from this one (this one included), each
+  // exactly what its predict(x) gives. Where the family allows it (PLS), one
+  // pass over x serves them all.
+  Result<std::vector<Matrix>> predict_members(const std::vector<const Operator*>& members,
+                                              const Matrix& x) const;
+
   // The fitted state as named arrays (empty when unfitted or stateless).
   virtual std::vector<NamedArray> fitted_arrays() const = 0;
   // Restores the state saved by fitted_arrays() (of an operator with the same
@@ -118,6 +125,10 @@ class Operator {
   virtual Result<Matrix> do_transform(const Matrix& x) const;
   virtual Result<Matrix> do_predict(const Matrix& x) const;
   virtual Result<Matrix> do_predict_proba(const Matrix& x) const;
+  // predict_members() once this model is known fitted: by default each
+  // member's predict().
+  virtual Result<std::vector<Matrix>> do_predict_members(
+      const std::vector<const Operator*>& members, const Matrix& x) const;
 
   // InvalidArgument "<name>: <what>".
   Status invalid(std::string_view what) const;

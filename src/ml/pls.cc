@@ -87,6 +87,20 @@ Result<Matrix> PlsRegression::do_predict(const Matrix& x) const {
   return model_.predict(x);
 }
 
+Result<std::vector<Matrix>> PlsRegression::do_predict_members(
+    const std::vector<const Operator*>& members, const Matrix& x) const {
+  std::vector<const Matrix*> coefs;
+  for (const Operator* op : members) {
+    const auto* m = dynamic_cast<const PlsRegression*>(op);
+    const bool shared = m != nullptr && m->fitted() && m->model_.x_mean == model_.x_mean &&
+                        m->model_.x_std == model_.x_std && m->model_.y_mean == model_.y_mean;
+    if (!shared) return Operator::do_predict_members(members, x);
+    coefs.push_back(&m->model_.coef);
+  }
+  N4A_TRY(check_columns(x, model_.coef.rows()));
+  return pls_predict_many(model_, coefs, x);
+}
+
 std::vector<NamedArray> PlsRegression::fitted_arrays() const {
   if (!fitted()) return {};
   return pls_arrays(model_);

@@ -34,6 +34,9 @@ class PlsRegression final : public Operator {
  protected:
   Status do_fit(const Matrix& x, const Matrix& y, const FitContext& context) override;
   Result<Matrix> do_predict(const Matrix& x) const override;
+  // One pass over x for members that share this fit's centering (derived).
+  Result<std::vector<Matrix>> do_predict_members(const std::vector<const Operator*>& members,
+                                                 const Matrix& x) const override;
 
  private:
   PlsRegression(int n_components, PlsScale scale) : n_components_(n_components), scale_(scale) {}

@@ -204,17 +204,32 @@ Result<PlsModel> fit_pls(const Matrix& x, const Matrix& y, int n_components, Pls
 }
 
 Matrix PlsModel::predict(const Matrix& x) const {
-  const bool scaled = (x_std.array() != 1.0).any();
-  constexpr Eigen::Index kBlock = 256;
-  Matrix out(x.rows(), coef.cols());
-  Matrix centered;
-  for (Eigen::Index i0 = 0; i0 < x.rows(); i0 += kBlock) {
-    const Eigen::Index b = std::min(kBlock, x.rows() - i0);
-    centered = x.middleRows(i0, b).rowwise() - x_mean;
-    if (scaled) centered.array().rowwise() /= x_std.array();
-    out.middleRows(i0, b).noalias() = centered * coef;
+  return std::move(pls_predict_many(*this, {&coef}, x).front());
+}
+
+std::vector<Matrix> pls_predict_many(const PlsModel& m, const std::vector<const Matrix*>& coefs,
+                                     const Matrix& x) {
+  const Eigen::Index p = x.cols();
+  Eigen::Index cols = 0;
+  for (const Matrix* c : coefs) cols += c->cols();
+  Matrix bt(cols, p);  // each output's coefficients, one row each
+  Eigen::Index at = 0;
+  for (const Matrix* c : coefs) {
+    bt.middleRows(at, c->cols()) = c->transpose();
+    at += c->cols();
   }
-  out.rowwise() += y_mean;
+  const bool scaled = (m.x_std.array() != 1.0).any();
+  Matrix all(x.rows(), cols);
+  pls_centered_products(x.data(), x.rows(), p, m.x_mean.data(), scaled ? m.x_std.data() : nullptr,
+                        bt.data(), cols, all.data());
+  std::vector<Matrix> out;
+  at = 0;
+  for (const Matrix* c : coefs) {
+    Matrix y = all.middleCols(at, c->cols());
+    y.rowwise() += m.y_mean;
+    out.push_back(std::move(y));
+    at += c->cols();
+  }
   return out;
 }
 

@@ -16,6 +16,8 @@
 // Both are thread-compatible pure functions.
 #pragma once
 
+#include <vector>
+
 #include "ml/matrix.h"
 #include "n4a/status.h"
 
@@ -36,6 +38,13 @@ struct PlsModel {
   // ((X - x_mean) / x_std) coef + y_mean, for X with p columns.
   Matrix predict(const Matrix& x) const;
 };
+
+// The predictions, for X with p columns, of models that share m's x_mean,
+// x_std and y_mean and differ in their coef (`coefs`, each p x q_k): the
+// members of one family (truncate_pls). One pass over X for them all; each
+// result is what PlsModel::predict gives for that coef, bit for bit.
+std::vector<Matrix> pls_predict_many(const PlsModel& m, const std::vector<const Matrix*>& coefs,
+                                     const Matrix& x);
 
 // x_rotations = W (P^T W)^+, as fit_pls computes it: a restored model
 // derives it from its stored weights and loadings, bit for bit.

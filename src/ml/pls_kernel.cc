@@ -1,5 +1,7 @@
 #include "ml/pls_kernel.h"
 
+#include <vector>
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define N4A_PLS_AVX2 1
@@ -17,6 +19,39 @@ void portable(const double* x, Eigen::Index rows, Eigen::Index p, const double* 
   tv.noalias() = xb * wv;
   if (corr != nullptr) tv -= Eigen::Map<const Vector>(corr, rows);
   uv.noalias() += xb.transpose() * tv;
+}
+
+// c = (x - mean) / scale, elementwise (exact whatever the vectorization).
+void center_row(const double* x, const double* mean, const double* scale, Eigen::Index p,
+                double* c) {
+  for (Eigen::Index j = 0; j < p; ++j) c[j] = x[j] - mean[j];
+  if (scale != nullptr)
+    for (Eigen::Index j = 0; j < p; ++j) c[j] /= scale[j];
+}
+
+double dot_portable(const double* a, const double* b, Eigen::Index p) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  Eigen::Index j = 0;
+  for (; j + 4 <= p; j += 4) {
+    s0 += a[j] * b[j];
+    s1 += a[j + 1] * b[j + 1];
+    s2 += a[j + 2] * b[j + 2];
+    s3 += a[j + 3] * b[j + 3];
+  }
+  double sum = (s0 + s1) + (s2 + s3);
+  for (; j < p; ++j) sum += a[j] * b[j];
+  return sum;
+}
+
+template <typename Dot>
+void centered_products(const double* x, Eigen::Index rows, Eigen::Index p, const double* mean,
+                       const double* scale, const double* bt, Eigen::Index cols, double* out,
+                       Dot dot) {
+  std::vector<double> c(static_cast<size_t>(p));
+  for (Eigen::Index i = 0; i < rows; ++i) {
+    center_row(x + i * p, mean, scale, p, c.data());
+    for (Eigen::Index j = 0; j < cols; ++j) out[i * cols + j] = dot(c.data(), bt + j * p, p);
+  }
 }
 
 #ifdef N4A_PLS_AVX2
@@ -62,6 +97,14 @@ __attribute__((target("avx2,fma"))) void with_avx2(const double* x, Eigen::Index
   }
 }
 
+__attribute__((target("avx2,fma"))) void centered_products_avx2(const double* x, Eigen::Index rows,
+                                                                Eigen::Index p, const double* mean,
+                                                                const double* scale,
+                                                                const double* bt, Eigen::Index cols,
+                                                                double* out) {
+  centered_products(x, rows, p, mean, scale, bt, cols, out, dot_avx2);
+}
+
 bool has_avx2() {
   static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return yes;
@@ -76,6 +119,14 @@ void pls_score_and_cross(const double* x, Eigen::Index rows, Eigen::Index p, con
   if (has_avx2()) return with_avx2(x, rows, p, w, corr, t, u);
 #endif
   portable(x, rows, p, w, corr, t, u);
+}
+
+void pls_centered_products(const double* x, Eigen::Index rows, Eigen::Index p, const double* mean,
+                           const double* scale, const double* bt, Eigen::Index cols, double* out) {
+#ifdef N4A_PLS_AVX2
+  if (has_avx2()) return centered_products_avx2(x, rows, p, mean, scale, bt, cols, out);
+#endif
+  centered_products(x, rows, p, mean, scale, bt, cols, out, dot_portable);
 }
 
 }  // namespace n4a::ml

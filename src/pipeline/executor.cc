@@ -59,11 +59,20 @@ struct LeafPlan {
   std::vector<Family> families;
 };
 
-// The fitted largest member of a family in one fold, shared by the members.
+// A family's work in one fold, shared by its members: the fit of the
+// largest, and every member's predictions (by position in Family::members).
 struct FamilyFit {
-  std::shared_ptr<const ml::Operator> model;
-  std::shared_ptr<SerializedOperator> op;  // its bytes; null without recording
-  int64_t fit_us = 0;
+  std::vector<ml::Matrix> train, eval;
+  std::shared_ptr<SerializedOperator> op;  // the fit's bytes; null without recording
+  int64_t fit_us = 0;                      // fit of the largest and derivations
+  int64_t predict_us = 0;                  // every member's predictions
+};
+
+// A member's share of its family's work (family null: it fits alone).
+struct FamilyMember {
+  FamilyFit* family = nullptr;
+  size_t index = 0;  // in Family::members
+  bool largest = false;
 };
 
 struct VariantState {
@@ -222,7 +231,7 @@ class Executor {
     const LeafPlan& plan = plans_[node];
     for (size_t pos : plan.solo) {
       pool_.submit(priority((*in_.variants)[pos].index, fold),
-                   [this, pos, fold] { run_model(pos, fold, nullptr); });
+                   [this, pos, fold] { run_model(pos, fold); });
     }
     for (const LeafPlan::Family& family : plan.families) {
       pool_.submit(priority((*in_.variants)[family.members.front()].index, fold),
@@ -285,65 +294,83 @@ class Executor {
     return model;
   }
 
-  // Fits the largest member of `family` on (node, fold) once, then lets each
-  // member derive its model from it. If that fit fails, each member fits
-  // its own model (smaller ones may succeed) and reports its own error.
+  // Fits the largest member of `family` on (node, fold) once, derives every
+  // member's model from it and predicts for them all in one pass over each
+  // partition. If that fails, each member fits its own model (smaller ones
+  // may succeed) and reports its own error.
   void run_family(size_t node, const LeafPlan::Family& family, size_t fold) {
     const Slot& s = slot(node, fold);  // each member releases it
     auto fit_of = std::make_shared<FamilyFit>();
-    if (s.status.ok()) {
-      auto t0 = Clock::now();
-      auto model = fit((*in_.variants)[family.largest].model(), *s.data, folds_[fold]);
-      fit_of->fit_us = micros_since(t0);
-      if (model.ok()) {
-        fit_of->model = std::move(model).value();
-        if (in_.serialize == Serialize::kYes) {
-          fit_of->op = std::make_shared<SerializedOperator>(fit_of->model->serialize());
-        }
-      }
+    if (!s.status.ok() || !fit_family(family, *s.data, folds_[fold], *fit_of).ok()) {
+      fit_of.reset();
     }
-    if (fit_of->model == nullptr) fit_of.reset();
-    for (size_t pos : family.members) {
-      pool_.submit(priority((*in_.variants)[pos].index, fold), [this, pos, fold, fit_of, &family] {
-        run_model(pos, fold, fit_of.get(), pos == family.largest);
-      });
+    for (size_t i = 0; i < family.members.size(); ++i) {
+      const size_t pos = family.members[i];
+      const bool largest = pos == family.largest;
+      pool_.submit(
+          priority((*in_.variants)[pos].index, fold), [this, pos, fold, fit_of, i, largest] {
+            run_model(pos, fold, fit_of ? FamilyMember{fit_of.get(), i, largest} : FamilyMember{});
+          });
     }
   }
 
-  // Fits the model of `step` or, with `family`, derives it from the family's
-  // fit (`largest`: this is the member that was fitted, whose time it counts),
-  // then predicts both partitions.
-  Status fit_model(const StepConfig& step, const FoldData& in, const FoldInput& fold,
-                   const FamilyFit* family, bool largest, FoldOutcome& out) {
+  Status fit_family(const LeafPlan::Family& family, const FoldData& in, const FoldInput& fold,
+                    FamilyFit& out) {
     auto t0 = Clock::now();
-    std::unique_ptr<ml::Operator> model;
-    if (family == nullptr) {
-      N4A_ASSIGN_OR_RETURN(model, fit(step, in, fold));
-    } else {
+    N4A_ASSIGN_OR_RETURN(auto largest, fit((*in_.variants)[family.largest].model(), in, fold));
+    std::vector<std::unique_ptr<ml::Operator>> models;
+    std::vector<const ml::Operator*> members;
+    for (size_t pos : family.members) {
+      const StepConfig& step = (*in_.variants)[pos].model();
       N4A_ASSIGN_OR_RETURN(auto member, ml::make_operator(step.op, step.params));
-      N4A_ASSIGN_OR_RETURN(model, family->model->derive(*member));
-      ++models_derived_;
+      N4A_ASSIGN_OR_RETURN(auto model, largest->derive(*member));
+      members.push_back(model.get());
+      models.push_back(std::move(model));
     }
-    out.fit_us = (family != nullptr && largest ? family->fit_us : 0) + micros_since(t0);
+    models_derived_ += models.size();
+    out.fit_us = micros_since(t0);
     t0 = Clock::now();
-    N4A_ASSIGN_OR_RETURN(ml::Matrix train_pred, apply(*model, in.x_fit));
-    N4A_ASSIGN_OR_RETURN(ml::Matrix eval_pred, apply(*model, in.x_eval));
+    N4A_ASSIGN_OR_RETURN(out.train, largest->predict_members(members, in.x_fit));
+    N4A_ASSIGN_OR_RETURN(out.eval, largest->predict_members(members, in.x_eval));
     out.predict_us = micros_since(t0);
-    out.train = prediction(column(fold.y_fit), column(train_pred), fold.fit_rows);
-    if (eval_pred.rows() > 0) out.eval = prediction(fold.y_eval, column(eval_pred), fold.eval_rows);
     if (in_.serialize == Serialize::kYes) {
-      if (family != nullptr) {
-        // The family's fit is recorded once, as every member's artifact.
-        out.model = family->op;
-        out.model_derived = !largest;
-      } else {
-        out.model = std::make_shared<SerializedOperator>(model->serialize());
-      }
+      out.op = std::make_shared<SerializedOperator>(largest->serialize());
     }
     return Status::Ok();
   }
 
-  void run_model(size_t pos, size_t fold, const FamilyFit* family, bool largest = false) {
+  // Fits the model of `step` and predicts both partitions, or takes them
+  // from its family's work (`member`).
+  Status fit_model(const StepConfig& step, const FoldData& in, const FoldInput& fold,
+                   const FamilyMember& member, FoldOutcome& out) {
+    ml::Matrix train_pred, eval_pred;
+    if (member.family != nullptr) {
+      // The family's times count for its largest model (docs/pipeline-config.md).
+      out.fit_us = member.largest ? member.family->fit_us : 0;
+      out.predict_us = member.largest ? member.family->predict_us : 0;
+      train_pred = std::move(member.family->train[member.index]);
+      eval_pred = std::move(member.family->eval[member.index]);
+      // The family's fit is recorded once, as every member's artifact.
+      out.model = member.family->op;
+      out.model_derived = !member.largest && out.model != nullptr;
+    } else {
+      auto t0 = Clock::now();
+      N4A_ASSIGN_OR_RETURN(auto model, fit(step, in, fold));
+      out.fit_us = micros_since(t0);
+      t0 = Clock::now();
+      N4A_ASSIGN_OR_RETURN(train_pred, apply(*model, in.x_fit));
+      N4A_ASSIGN_OR_RETURN(eval_pred, apply(*model, in.x_eval));
+      out.predict_us = micros_since(t0);
+      if (in_.serialize == Serialize::kYes) {
+        out.model = std::make_shared<SerializedOperator>(model->serialize());
+      }
+    }
+    out.train = prediction(column(fold.y_fit), column(train_pred), fold.fit_rows);
+    if (eval_pred.rows() > 0) out.eval = prediction(fold.y_eval, column(eval_pred), fold.eval_rows);
+    return Status::Ok();
+  }
+
+  void run_model(size_t pos, size_t fold, const FamilyMember& member = {}) {
     const size_t leaf = trie_.leaf_of(pos);
     Slot& s = slot(leaf, fold);
     std::shared_ptr<const FoldData> input = s.data;
@@ -354,7 +381,7 @@ class Executor {
     for (size_t node : trie_.path_of(pos)) out.steps.push_back(slot(node, fold).fitted);
     const StepConfig& model = (*in_.variants)[pos].model();
     if (status.ok()) {
-      status = fit_model(model, *input, folds_[fold], family, largest, out);
+      status = fit_model(model, *input, folds_[fold], member, out);
       if (!status.ok()) status = status.WithContext(model.config_path);
     }
     if (!status.ok()) status = status.WithContext(out.fold_id);

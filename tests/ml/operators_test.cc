@@ -182,11 +182,13 @@ TEST(OperatorTest, DerivedPlsModelsAreExactlyTheFittedOnes) {
                         {"PLSRegression", {{"scale", true}}, &exact},
                         {"PLSDA", nlohmann::json::object(), &classes}};
   constexpr int kLargest = 9;
+  const Matrix other = spectra(37, 1000, 8);  // rows the models were not fitted on
   for (const Case& c : cases) {
     nlohmann::json params = c.params;
     params["n_components"] = kLargest;
     auto largest = make(c.op, params);
     ASSERT_TRUE(largest->fit(x, *c.y).ok());
+    std::vector<std::unique_ptr<Operator>> members;
     for (int k = 1; k <= kLargest; ++k) {
       params["n_components"] = k;
       auto fitted = make(c.op, params);
@@ -198,8 +200,40 @@ TEST(OperatorTest, DerivedPlsModelsAreExactlyTheFittedOnes) {
       ASSERT_TRUE(derived.ok()) << derived.status().ToString();
       EXPECT_EQ((*derived)->serialize(), fitted->serialize()) << c.op << " " << params.dump();
       EXPECT_EQ(*(*derived)->predict(x), *fitted->predict(x));
+      members.push_back(std::move(*derived));
     }
+    // The whole family predicted in one pass: each exactly as predicted alone.
+    std::vector<const Operator*> all;
+    for (const auto& m : members) all.push_back(m.get());
+    for (const Matrix* data : {&x, &other}) {
+      auto together = largest->predict_members(all, *data);
+      ASSERT_TRUE(together.ok()) << together.status().ToString();
+      ASSERT_EQ(together->size(), members.size());
+      for (size_t k = 0; k < members.size(); ++k)
+        EXPECT_EQ((*together)[k], *members[k]->predict(*data)) << c.op << " k=" << k + 1;
+    }
+    EXPECT_FALSE(largest->predict_members(all, spectra(5, 999, 1)).ok());
   }
+}
+
+// A member that is not cut from the same fit (another centering) is
+// predicted on its own, still exactly as its predict().
+TEST(OperatorTest, PredictMembersOfAnotherFitFallBackToTheirOwnPredict) {
+  const Matrix x = spectra(60, 40, 2);
+  const Matrix y = x.col(3) - x.col(20);
+  auto a = make("PLSRegression", {{"n_components", 4}});
+  auto b = make("PLSRegression", {{"n_components", 2}});
+  auto ridge = make("Ridge");
+  ASSERT_TRUE(a->fit(x, y).ok());
+  ASSERT_TRUE(b->fit(x.topRows(30), y.topRows(30)).ok());
+  ASSERT_TRUE(ridge->fit(x, y).ok());
+  for (const std::vector<const Operator*>& members :
+       {std::vector<const Operator*>{a.get(), b.get()}, {a.get(), ridge.get()}}) {
+    auto got = a->predict_members(members, x);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    for (size_t k = 0; k < members.size(); ++k) EXPECT_EQ((*got)[k], *members[k]->predict(x));
+  }
+  EXPECT_FALSE(make("PLSRegression")->predict_members({a.get()}, x).ok());  // not fitted
 }
 
 TEST(OperatorTest, OnlySmallerMembersOfTheFamilyDerive) {
