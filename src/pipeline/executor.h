@@ -7,10 +7,10 @@
 // and predict both partitions. Models of one family on one leaf
 // (ml::ModelFamily: PLS over a range of n_components) share one fit per fold,
 // of the largest, from which each derives its own, bit for bit the model its
-// own fit would give. Folds are the CV folds, plus "fold_final"
-// (whole train partition; eval = test rows) when refitting. Transforms never
-// see the rows they are evaluated on. Each computation is a pure function of
-// its inputs, so results do not depend on the number of threads.
+// own fit would give; they predict together, in one pass over the rows. Folds are the CV folds,
+// plus "fold_final" (whole train partition; eval = test rows) when refitting. Transforms never see
+// the rows they are evaluated on. Each computation is a pure function of its inputs, so results do
+// not depend on the number of threads.
 //
 // Thread-safety: execute_variants() blocks; `sink` is called from worker
 // threads (one call at a time per variant, possibly concurrently across

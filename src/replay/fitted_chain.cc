@@ -80,15 +80,22 @@ Result<std::unique_ptr<ml::Operator>> step_operator(const Json& step, size_t idx
     return bad_step(idx, fmt::format("artifact {} holds a {}, the step says {}", artifact_id,
                                      (*op)->name(), name));
   }
+  const bool derived_step = is_derived(step);
   const Json params = step.value("params", Json());
-  if (!is_derived(step)) {
-    if (params.is_null() || params == (*op)->params()) return op;
+  if (params.is_null() && !derived_step) return op;
+  // Both sides with this n4a's defaults, so that a step written before a
+  // parameter was added still matches its artifact.
+  auto member = ml::make_operator(name, params.is_null() ? Json::object() : params);
+  if (!member.ok()) {
+    // A plain artifact describes itself; an older n4a's params may no longer build.
+    if (!derived_step) return op;
+    return bad_step(idx, member.status().message());
+  }
+  if ((*member)->params() == (*op)->params()) return op;
+  if (!derived_step) {
     return bad_step(idx, fmt::format("artifact {} holds {} {}, the step says {}", artifact_id, name,
                                      (*op)->params().dump(), params.dump()));
   }
-  auto member = ml::make_operator(name, params.is_null() ? Json::object() : params);
-  if (!member.ok()) return bad_step(idx, member.status().message());
-  if ((*member)->params() == (*op)->params()) return op;
   auto derived = (*op)->derive(**member);
   if (!derived.ok()) {
     return bad_step(idx, fmt::format("artifact {} does not give the step's model: {}", artifact_id,

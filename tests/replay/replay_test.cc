@@ -407,6 +407,16 @@ TEST(ReplayManualTest, DerivedStepsTakeTheirMemberOfTheArtifactsFamily) {
   ASSERT_TRUE(three_alone.ok() && three_derived.ok());
   EXPECT_EQ(three_alone->predictions, three_derived->predictions);
   EXPECT_NE(three_alone->predictions, got->predictions);
+  // A plain step whose params lack one with a default (as written before the
+  // parameter existed) still matches its artifact.
+  auto older = save_manual_chain(**store, {{{"kind", "model"},
+                                            {"operator", "PLSRegression"},
+                                            {"params", {{"n_components", 3}}},
+                                            {"artifacts", {{"fold_final", three}}}}});
+  ASSERT_TRUE(older.ok());
+  auto older_replay = replay_chain(**store, *older, x);
+  ASSERT_TRUE(older_replay.ok()) << older_replay.status().ToString();
+  EXPECT_EQ(older_replay->predictions, three_alone->predictions);
 
   for (const auto& [chain, needle] :
        {std::pair{chain_of(one, 2, true), "does not give the step's model"},
