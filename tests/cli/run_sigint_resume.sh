@@ -5,9 +5,10 @@ source "$(dirname "$0")/../support/cli_lib.sh"
 pid=
 trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$TMP"' EXIT
 
-# Synthetic spectra, large enough that the sweep takes a few seconds on 1 thread
-# (~3.5 s here, PLS fits shared across n_components: a first batch commits
-# after 2 s, and the Ctrl-C must come before the end).
+# Synthetic spectra and a sweep large enough to take a few seconds on 1 thread
+# (~3.7 s here, recorded, with PLS fits and predictions shared across
+# n_components): a first batch commits after 2 s, and the Ctrl-C must come
+# before the end.
 awk -v n=1500 -v p=700 'BEGIN {
   srand(7); printf "y"; for (j = 0; j < p; j++) printf ",%d", 1000 + 2 * j; printf "\n";
   for (i = 0; i < n; i++) {
@@ -20,10 +21,11 @@ cat > "$TMP/config.json" <<JSON
 {"name": "interrupt_me", "dataset": {"path": "spectra.csv", "target": "y", "test": {"fraction": 0.2, "seed": 3}},
  "cv": {"type": "kfold", "n_splits": 5},
  "pipeline": [{"_or_": [null, {"op": "SNV"}, {"op": "MSC"}]},
-              {"op": "SavitzkyGolay", "window_length": {"_range_": [7, 31, 4]}, "deriv": {"_or_": [0, 1]}},
+              {"op": "SavitzkyGolay", "window_length": {"_range_": [7, 31, 4]},
+               "polyorder": {"_or_": [2, 3]}, "deriv": {"_or_": [0, 1]}},
               {"model": "PLSRegression", "n_components": {"_range_": [1, 12]}}]}
 JSON
-total=504
+total=1008
 cd "$TMP"
 "$N4A" workspace init ws > /dev/null
 "$N4A" run config.json -w ws --jobs 1 > run.out 2> run.err &
