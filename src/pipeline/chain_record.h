@@ -20,11 +20,7 @@ struct RecordContext {
   std::string task_type;      // "regression" / "classification"
   std::string fold_strategy;  // e.g. "kfold(n_splits=5,shuffle=true,seed=42)"
   int64_t n_features = 0;     // of the dataset
-  // The dataset's feature headers (wavelengths), written into the chain's
-  // first step as `input_features` so that replay can check new data; empty
-  // when unknown.
-  std::vector<std::string> feature_names;
-  bool rank_by_oof = false;  // leave-one-out: the pipeline's best_val is cv_oof_score
+  bool rank_by_oof = false;   // leave-one-out: the pipeline's best_val is cv_oof_score
 };
 
 // Artifact ids of one variant: ids[s][f] for step s (transforms, then the

@@ -73,6 +73,9 @@ Status split(const RunConfig& c, PreparedData& out) {
   out.dataset_name = spec.name;
   out.dataset_hash = all.content_hash;
   out.datasets = Json::array({dataset_entry(all, spec.name, "train", spec.path, spec.target)});
+  // The headers replay matches new data against, once per run rather than
+  // in each chain (docs/formats/catalog.md).
+  if (!all.feature_names.empty()) out.datasets[0]["features"] = all.feature_names;
   const int64_t n = all.n_samples();
   std::vector<int64_t> everything(static_cast<size_t>(n));
   std::iota(everything.begin(), everything.end(), 0);

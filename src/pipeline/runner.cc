@@ -36,7 +36,6 @@ RecordContext record_context(const PreparedRun& run, const std::string& run_id) 
   c.task_type = std::string(ml::task_type_name(run.task));
   c.fold_strategy = fold_strategy(run.config.cv);
   c.n_features = run.data.train.data.n_features();
-  c.feature_names = run.data.train.data.feature_names;
   c.rank_by_oof = run.config.cv.type == "loo";
   return c;
 }

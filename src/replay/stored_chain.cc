@@ -53,9 +53,17 @@ FeatureSpec stored_features(const StoredChain& c, Headers headers) {
       c.run.config.is_object() ? c.run.config.value("dataset", Json::object()) : Json::object();
   spec.target = c.train_dataset.value("target", dataset.value("target", ""));
   spec.id_column = dataset.value("id_column", "");
+  // Chains recorded before the run kept the headers carry them in their
+  // first step (docs/formats/chain.md).
   const Json& first = c.chain.steps[0];
+  const Json* recorded = nullptr;
   if (first.contains("input_features") && first["input_features"].is_array()) {
-    for (const Json& h : first["input_features"])
+    recorded = &first["input_features"];
+  } else if (c.train_dataset.contains("features") && c.train_dataset["features"].is_array()) {
+    recorded = &c.train_dataset["features"];
+  }
+  if (recorded != nullptr) {
+    for (const Json& h : *recorded)
       if (h.is_string()) spec.headers.push_back(h.get<std::string>());
   } else if (headers == Headers::kFromFile) {
     spec.headers = headers_from_file(c, spec);

@@ -22,7 +22,8 @@ struct StoredChain {
 Result<StoredChain> load_stored_chain(WorkspaceStore& store, const std::string& chain_id);
 
 // The feature count and target/id columns of the training data; headers from
-// the chain's first step (`input_features`), else from the training file when
+// the chain's first step (`input_features`, older chains), else from the
+// run's training dataset entry (`features`), else from the training file when
 // `Headers::kFromFile` and its content hash still matches the recorded one.
 enum class Headers { kRecordedOnly, kFromFile };
 FeatureSpec stored_features(const StoredChain& c, Headers headers);

@@ -14,6 +14,7 @@
 #include "ml/registry.h"
 #include "pipeline/prepare.h"
 #include "pipeline/runner.h"
+#include "replay/stored_chain.h"
 #include "replay/zip_archive.h"
 #include "support/test_util.h"
 
@@ -155,6 +156,14 @@ TEST_F(ReplayTest, FeaturesComeFromTheRecordedHeaders) {
   EXPECT_EQ(spec->headers.front(), "900");
   EXPECT_EQ(spec->headers.back(), "1700");
   EXPECT_EQ(spec->target, "octane");
+  // Recorded once, in the run's training dataset entry, not in each chain;
+  // read from there without the training file.
+  auto stored = replay::load_stored_chain(*store_, chain_id_);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_FALSE(stored->chain.steps[0].contains("input_features"));
+  EXPECT_EQ(stored->train_dataset["features"].size(), 401u);
+  EXPECT_EQ(replay::stored_features(*stored, replay::Headers::kRecordedOnly).headers,
+            spec->headers);
 }
 
 // Writes the test rows as CSV with the columns in `order` (indices of the
