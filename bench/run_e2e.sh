@@ -11,7 +11,11 @@
 #   2. the same for a long sweep: 504 variants (36 preprocessings x PLS 1..14)
 #      x 5 folds (+ refit) on 1,500 x 700 spectra, LONG_REPEATS times (default
 #      REPEATS), and the size of its recorded workspace (artifacts, arrays);
-#   3. the gasoline example (135 variants) wall time, recorded.
+#   3. a wide sweep: 5,400 variants (270 preprocessings x PLS 1..20) x 5 folds
+#      (+ refit) on the gasoline data (60 x 401), WIDE_REPEATS times (default
+#      1): sweep wall time and peak memory (max RSS), with and without
+#      recording; there the per-variant records, not the arrays, are the work;
+#   4. the gasoline example (135 variants) wall time, recorded.
 # Writes bench/results/run_summary.json and prints a table. Goal: recording
 # adds at most 15% to the sweep.
 #
@@ -65,11 +69,22 @@ cat > "$TMP/long.json" <<'JSON'
               {"model": "PLSRegression", "n_components": {"_range_": [1, 14]}}]}
 JSON
 
+cat > "$TMP/wide.json" <<JSON
+{"name": "bench_5400x5",
+ "dataset": {"path": "$PWD/data/gasoline.csv", "target": "octane", "test": {"rows": "51-60"}},
+ "cv": {"type": "kfold", "n_splits": 5, "shuffle": true, "seed": 42},
+ "pipeline": [{"_or_": [{"op": "SNV"}, {"op": "MSC"}, null]},
+              {"op": "SavitzkyGolay", "window_length": {"_or_": [5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31, 33]},
+               "polyorder": {"_or_": [2, 3]}, "deriv": {"_or_": [0, 1, 2]}},
+              {"model": "PLSRegression", "n_components": {"_range_": [1, 20]}}]}
+JSON
+
 now() { date +%s.%N; }
 sync
 sleep "${SETTLE_SECONDS:-65}"
 # run_once CONFIG VARIANTS MODE OUTFILE [N]: runs CONFIG.json (workspace CONFIG_ws<N> when
-# recording), checks that VARIANTS completed, prints "<process seconds> <sweep ms> <process CPU seconds>"
+# recording), checks that VARIANTS completed, prints "<process seconds> <sweep ms> <process CPU
+# seconds> <max RSS KB>"
 run_once() {
   local config=$1 variants=$2
   shift 2
@@ -82,12 +97,12 @@ run_once() {
   fi
   local t0 t1
   t0=$(now)
-  (cd "$TMP" && /usr/bin/time -f "%U %S" -o "$TMP/cpu" \
+  (cd "$TMP" && /usr/bin/time -f "%U %S %M" -o "$TMP/cpu" \
     "$N4A" run "$config.json" "${args[@]}" --jobs "$JOBS" --format json > "$2")
   t1=$(now)
   python3 -c "import json; d=json.load(open('$2')); assert d['completed'] == $variants, d['completed']
-u, s = map(float, open('$TMP/cpu').read().split()[-2:])
-print($t1 - $t0, d['wall_ms'], u + s)"
+u, s, rss = map(float, open('$TMP/cpu').read().split()[-3:])
+print($t1 - $t0, d['wall_ms'], u + s, int(rss))"
 }
 
 : > "$TMP/times"
@@ -99,8 +114,12 @@ for i in $(seq 1 "${LONG_REPEATS:-$REPEATS}"); do
   echo "long_no_record $(run_once long 504 no_record "$TMP/a.json")" >> "$TMP/times"
   echo "long_record $(run_once long 504 record "$TMP/b.json" "$i")" >> "$TMP/times"
 done
+for i in $(seq 1 "${WIDE_REPEATS:-1}"); do
+  echo "wide_no_record $(run_once wide 5400 no_record "$TMP/a.json")" >> "$TMP/times"
+  echo "wide_record $(run_once wide 5400 record "$TMP/b.json" "$i")" >> "$TMP/times"
+done
 # Bytes of the last recorded workspace of each sweep, by folder.
-for config in sweep long; do
+for config in sweep long wide; do
   echo "$config $(du -sb "$TMP/${config}_ws1/artifacts" "$TMP/${config}_ws1/arrays" \
     "$TMP/${config}_ws1/store.duckdb" | cut -f1 | tr '\n' ' ')"
 done > "$TMP/sizes"
@@ -136,6 +155,12 @@ for mode in ("no_record", "record"):
     s[f"long_{mode}_cpu_s"] = med(f"long_{mode}", 3)
 s["long_sweep_overhead"] = s["long_record_sweep_s"] / s["long_no_record_sweep_s"] - 1
 s["long_cpu_overhead"] = s["long_record_cpu_s"] / s["long_no_record_cpu_s"] - 1
+s["wide_sweep"] = "5400 variants (270 preprocessings x PLS 1..20) x 5 folds + refit, gasoline 60 x 401"
+s["wide_repeats"] = sum(1 for r in rows if r[0] == "wide_record")
+for mode in ("no_record", "record"):
+    s[f"wide_{mode}_sweep_s"] = med(f"wide_{mode}", 2) / 1000
+    s[f"wide_{mode}_max_rss_mb"] = med(f"wide_{mode}", 4) / 1024
+s["wide_sweep_overhead"] = s["wide_record_sweep_s"] / s["wide_no_record_sweep_s"] - 1
 for line in open(sizes):
     name, artifacts, arrays, catalog = line.split()
     s[f"{name}_workspace_mb"] = {"artifacts": int(artifacts) / 1e6, "arrays": int(arrays) / 1e6,
@@ -151,7 +176,11 @@ print(f"  goal: <= 15% ({'met' if s['sweep_overhead'] <= 0.15 else 'NOT met'}); 
 print(f"  long sweep ({s['long_sweep']}, median of {s['long_repeats']}): "
       f"{s['long_no_record_sweep_s']:.2f} s --no-record, {s['long_record_sweep_s']:.2f} s recorded "
       f"(+{100*s['long_sweep_overhead']:.1f}%; CPU +{100*s['long_cpu_overhead']:.1f}%)")
-for name, label in (("sweep", "40-variant"), ("long", "504-variant")):
+print(f"  wide sweep ({s['wide_sweep']}, median of {s['wide_repeats']}): "
+      f"{s['wide_no_record_sweep_s']:.2f} s --no-record, {s['wide_record_sweep_s']:.2f} s recorded "
+      f"(+{100*s['wide_sweep_overhead']:.1f}%); peak memory {s['wide_no_record_max_rss_mb']:.0f} MB "
+      f"--no-record, {s['wide_record_max_rss_mb']:.0f} MB recorded")
+for name, label in (("sweep", "40-variant"), ("long", "504-variant"), ("wide", "5,400-variant")):
     w = s[f"{name}_workspace_mb"]
     print(f"  recorded workspace of the {label} sweep: artifacts {w['artifacts']:.1f} MB, "
           f"arrays {w['arrays']:.1f} MB, catalog {w['catalog']:.1f} MB")
