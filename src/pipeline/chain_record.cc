@@ -91,6 +91,7 @@ ChainRecord make_chain(const RecordContext& ctx, const VariantResult& r,
   for (size_t s = 0; s < v.steps.size(); ++s) {
     const bool model = s + 1 == v.steps.size();
     c.steps.push_back(step_json(v.steps[s], s, names, ids[s], model && derived));
+    if (s == 0 && !ctx.feature_names.empty()) c.steps[0]["input_features"] = ctx.feature_names;
     if (s + 1 < v.steps.size()) c.shared_artifacts[std::to_string(s)] = ids[s];
   }
   c.fold_artifacts = c.steps.back()["artifacts"];

@@ -20,7 +20,11 @@ struct RecordContext {
   std::string task_type;      // "regression" / "classification"
   std::string fold_strategy;  // e.g. "kfold(n_splits=5,shuffle=true,seed=42)"
   int64_t n_features = 0;     // of the dataset
-  bool rank_by_oof = false;   // leave-one-out: the pipeline's best_val is cv_oof_score
+  // The dataset's feature headers when the chains must carry them (first
+  // step, `input_features`): only for a run whose record lacks them (begun by
+  // an older n4a, resumed); empty otherwise (docs/formats/chain.md).
+  std::vector<std::string> feature_names;
+  bool rank_by_oof = false;  // leave-one-out: the pipeline's best_val is cv_oof_score
 };
 
 // Artifact ids of one variant: ids[s][f] for step s (transforms, then the

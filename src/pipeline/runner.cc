@@ -27,7 +27,10 @@ std::string fold_strategy(const CvSpec& cv) {
   return fmt::format("{}({})", cv.type, fmt::join(parts, ","));
 }
 
-RecordContext record_context(const PreparedRun& run, const std::string& run_id) {
+// Where the training data's feature headers go (docs/formats/chain.md).
+enum class Headers { kInRun, kInChains };
+
+RecordContext record_context(const PreparedRun& run, const std::string& run_id, Headers headers) {
   RecordContext c;
   c.run_id = run_id;
   c.dataset_name = run.data.dataset_name;
@@ -36,6 +39,7 @@ RecordContext record_context(const PreparedRun& run, const std::string& run_id) 
   c.task_type = std::string(ml::task_type_name(run.task));
   c.fold_strategy = fold_strategy(run.config.cv);
   c.n_features = run.data.train.data.n_features();
+  if (headers == Headers::kInChains) c.feature_names = run.data.train.data.feature_names;
   c.rank_by_oof = run.config.cv.type == "loo";
   return c;
 }
@@ -133,12 +137,13 @@ std::vector<const VariantSummary*> RunReport::failures() const {
   return out;
 }
 
-Result<RunReport> execute_sweep(const PreparedRun& run, WorkspaceStore* store, RunReport report,
-                                const std::vector<Variant>& to_run, const RunOptions& options) {
+Result<RunReport> execute_sweep(const PreparedRun& run, WorkspaceStore* store, Headers headers,
+                                RunReport report, const std::vector<Variant>& to_run,
+                                const RunOptions& options) {
   const auto t0 = Clock::now();
   std::unique_ptr<Recorder> recorder;
   if (store != nullptr) {
-    recorder = std::make_unique<Recorder>(*store, record_context(run, report.run_id));
+    recorder = std::make_unique<Recorder>(*store, record_context(run, report.run_id, headers));
   }
   ProgressTracker tracker(report, options, to_run.size());
   ExecutorInput input{&run.data,
@@ -208,7 +213,7 @@ Result<RunReport> run_sweep(const PreparedRun& run, WorkspaceStore* store,
                          store->begin_run(report.run_name, run.config.resolved, run.data.datasets));
     N4A_TRY(store->set_run_provenance(report.run_id, collect_provenance(options.command_line)));
   }
-  return execute_sweep(run, store, std::move(report), run.variants, options);
+  return execute_sweep(run, store, Headers::kInRun, std::move(report), run.variants, options);
 }
 
 Result<RunReport> resume_sweep(WorkspaceStore& store, const std::string& run_id,
@@ -234,7 +239,12 @@ Result<RunReport> resume_sweep(WorkspaceStore& store, const std::string& run_id,
       s.name = v.name;
     }
   }
-  return execute_sweep(state.run, &store, std::move(report), to_run, options);
+  // A run that an older n4a began has no headers in its record: its chains
+  // carry them, as that n4a's did.
+  const bool run_has_headers = recorded.datasets.is_array() && !recorded.datasets.empty() &&
+                               recorded.datasets[0].contains("features");
+  return execute_sweep(state.run, &store, run_has_headers ? Headers::kInRun : Headers::kInChains,
+                       std::move(report), to_run, options);
 }
 
 }  // namespace n4a::pipeline

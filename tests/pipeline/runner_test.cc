@@ -181,6 +181,37 @@ TEST(RunnerTest, StopBeforeStartRecordsAnInterruptedRun) {
   EXPECT_EQ((*store)->get_run(report->run_id)->status, "completed");
 }
 
+// The feature headers are recorded once, in the run. A run begun by an older
+// n4a has none there; resumed, its chains carry them in their first step.
+TEST(RunnerTest, ResumedRunWithoutRecordedHeadersPutsThemInItsChains) {
+  auto run = prepare_run(
+      gasoline_config(Json::parse(R"([{"op": "SNV"}, {"model": "PLSRegression"}])")), {});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  ASSERT_EQ(run->data.datasets[0]["features"].size(), 401u);
+  n4a::testing::TempDir dir;
+  auto store = WorkspaceStore::open((dir / "ws").string());
+  ASSERT_TRUE(store.ok());
+  Json datasets = run->data.datasets;
+  datasets[0].erase("features");
+  auto run_id = (*store)->begin_run("older", run->config.resolved, datasets);
+  ASSERT_TRUE(run_id.ok());
+  ASSERT_TRUE((*store)->interrupt_run(*run_id).ok());
+  auto resumed = resume_sweep(**store, *run_id, RunOptions{});
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  ASSERT_FALSE(resumed->ranked().empty());
+  auto chain = (*store)->get_chain(resumed->ranked().front()->chain_id);
+  ASSERT_TRUE(chain.ok());
+  ASSERT_EQ(chain->steps[0]["input_features"].size(), 401u);
+  EXPECT_EQ(chain->steps[0]["input_features"][0], "900");
+  // A run recorded by this n4a keeps them in its record only.
+  auto fresh = run_sweep(*run, store->get(), RunOptions{});
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  auto plain = (*store)->get_chain(fresh->ranked().front()->chain_id);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->steps[0].contains("input_features"));
+  EXPECT_EQ((*store)->get_run(fresh->run_id)->datasets[0]["features"].size(), 401u);
+}
+
 // The executor checks each fitted prefix's output for NaN and infinities once
 // (not each of its models): a transform that overflows still fails the
 // variants built on it, and only them.
