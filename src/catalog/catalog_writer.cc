@@ -117,7 +117,8 @@ void AppendChain(db::Appender& a, const ChainRecord& r) {
   AppendTime(a, r.created_at);
 }
 
-void AppendPrediction(db::Appender& a, const PredictionRecord& r) {
+void AppendPrediction(db::Appender& a, const PendingPrediction& p) {
+  const PredictionRecord& r = p.record;
   a.append(std::string_view(r.prediction_id));
   a.append(std::string_view(r.pipeline_id));
   AppendText(a, r.chain_id);
@@ -133,8 +134,8 @@ void AppendPrediction(db::Appender& a, const PredictionRecord& r) {
   AppendText(a, r.task_type);
   a.append(r.n_samples);
   a.append(r.n_features);
-  AppendJson(a, r.scores);
-  AppendJson(a, r.best_params);
+  AppendText(a, p.scores);
+  AppendText(a, p.best_params);
   AppendText(a, r.preprocessings);
   AppendText(a, r.branch_id);
   AppendText(a, r.branch_name);
@@ -205,7 +206,8 @@ constexpr const char* kNaturalKeyMatch =
     "AND p.model_name IS NOT DISTINCT FROM s.model_name "
     "AND p.branch_id IS NOT DISTINCT FROM s.branch_id";
 
-std::string NaturalKey(const PredictionRecord& p) {
+std::string NaturalKey(const PendingPrediction& pending) {
+  const PredictionRecord& p = pending.record;
   std::string key;
   for (const std::string* part :
        {&p.pipeline_id, &p.chain_id, &p.fold_id, &p.partition, &p.model_name, &p.branch_id}) {
@@ -216,11 +218,11 @@ std::string NaturalKey(const PredictionRecord& p) {
 }
 
 // Within one batch the last save of a natural key wins.
-std::vector<PredictionRecord> LastPerKey(const std::vector<PredictionRecord>& rows) {
+std::vector<PendingPrediction> LastPerKey(const std::vector<PendingPrediction>& rows) {
   std::unordered_map<std::string, size_t> last;
   last.reserve(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) last[NaturalKey(rows[i])] = i;
-  std::vector<PredictionRecord> out;
+  std::vector<PendingPrediction> out;
   out.reserve(last.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     if (last[NaturalKey(rows[i])] == i) out.push_back(rows[i]);
@@ -229,7 +231,7 @@ std::vector<PredictionRecord> LastPerKey(const std::vector<PredictionRecord>& ro
 }
 
 // Upsert: stage the batch, delete rows it replaces, insert it.
-Status UpsertPredictions(db::Connection& con, const std::vector<PredictionRecord>& rows) {
+Status UpsertPredictions(db::Connection& con, const std::vector<PendingPrediction>& rows) {
   if (rows.empty()) return Status::Ok();
   N4A_TRY(con.exec(
       "CREATE OR REPLACE TEMP TABLE prediction_stage AS SELECT * FROM predictions LIMIT 0"));
@@ -251,17 +253,17 @@ Status SavePredictions(db::Connection& con, const PendingWrites& w) {
   keys.reserve(w.predictions.size());
   bool duplicates = false;
   bool all_fresh = true;
-  for (const PredictionRecord& p : w.predictions) {
+  for (const PendingPrediction& p : w.predictions) {
     duplicates = duplicates || !keys.insert(NaturalKey(p)).second;
-    all_fresh = all_fresh && w.fresh_pipelines.count(p.pipeline_id) != 0;
+    all_fresh = all_fresh && w.fresh_pipelines.count(p.record.pipeline_id) != 0;
   }
-  std::vector<PredictionRecord> deduplicated;
+  std::vector<PendingPrediction> deduplicated;
   if (duplicates) deduplicated = LastPerKey(w.predictions);
-  const std::vector<PredictionRecord>& unique = duplicates ? deduplicated : w.predictions;
+  const std::vector<PendingPrediction>& unique = duplicates ? deduplicated : w.predictions;
   if (all_fresh) return AppendAll(con, "predictions", unique, AppendPrediction);
-  std::vector<PredictionRecord> fresh, upsert;
-  for (const PredictionRecord& p : unique) {
-    (w.fresh_pipelines.count(p.pipeline_id) != 0 ? fresh : upsert).push_back(p);
+  std::vector<PendingPrediction> fresh, upsert;
+  for (const PendingPrediction& p : unique) {
+    (w.fresh_pipelines.count(p.record.pipeline_id) != 0 ? fresh : upsert).push_back(p);
   }
   N4A_TRY(AppendAll(con, "predictions", fresh, AppendPrediction));
   return UpsertPredictions(con, upsert);
@@ -288,6 +290,14 @@ Status ApplyInTransaction(db::Connection& con, const PendingWrites& w) {
 }
 
 }  // namespace
+
+PendingPrediction::PendingPrediction(PredictionRecord r)
+    : scores(r.scores.is_null() ? "" : r.scores.dump()),
+      best_params(r.best_params.is_null() ? "" : r.best_params.dump()) {
+  r.scores = nullptr;
+  r.best_params = nullptr;
+  record = std::move(r);
+}
 
 void PendingWrites::add_pipeline(PipelineRecord pipeline) {
   pipeline_rows_[pipeline.pipeline_id] = pipelines.size();

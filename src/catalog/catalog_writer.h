@@ -24,12 +24,24 @@ struct Statement {
   std::string must_match_one;
 };
 
+// A prediction as a batch holds it: its JSON columns already serialized, by
+// the thread that saves it (before it takes the store's lock), so that a
+// buffer of many thousand predictions holds no JSON trees and the commit
+// window only copies their text.
+struct PendingPrediction {
+  explicit PendingPrediction(PredictionRecord r);
+
+  PredictionRecord record;  // with scores and best_params left null
+  std::string scores;       // JSON text, empty for null
+  std::string best_params;
+};
+
 struct PendingWrites {
   std::vector<ProjectRecord> projects;
   std::vector<RunRecord> runs;
   std::vector<PipelineRecord> pipelines;  // appended through add_pipeline
   std::vector<ChainRecord> chains;
-  std::vector<PredictionRecord> predictions;  // upserted on the natural key
+  std::vector<PendingPrediction> predictions;  // upserted on the natural key
   // Pipelines known to have no prediction in the catalog yet (made by this
   // process and never flushed with predictions): their rows cannot replace
   // anything, so they skip the upsert's staging and join.

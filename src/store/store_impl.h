@@ -123,7 +123,8 @@ class WorkspaceStore::Impl {
     }
     // Pipelines whose predictions are now in the catalog are no longer fresh.
     std::unordered_set<std::string> fresh = std::move(pending_.fresh_pipelines);
-    for (const PredictionRecord& p : pending_.predictions) fresh.erase(p.pipeline_id);
+    for (const catalog::PendingPrediction& p : pending_.predictions)
+      fresh.erase(p.record.pipeline_id);
     pending_.clear();
     pending_.fresh_pipelines = std::move(fresh);
     last_flush_micros_ = now();
@@ -169,14 +170,16 @@ class WorkspaceStore::Impl {
 
   // Buffers a prediction and, if given, its arrays row (both or neither
   // reach the next commit). Requires mu_.
-  Result<std::string> buffer_prediction(PredictionRecord prediction, objects::ArrayRow* arrays) {
+  Result<std::string> buffer_prediction(catalog::PendingPrediction pending,
+                                        objects::ArrayRow* arrays) {
+    PredictionRecord& prediction = pending.record;
     N4A_TRY(check_writable());
     N4A_TRY(require_pipeline(prediction.pipeline_id));
     if (prediction.prediction_id.empty()) prediction.prediction_id = NewUuidV7();
     if (prediction.created_at == 0) prediction.created_at = now();
     std::string id = prediction.prediction_id;
     const std::string dataset = prediction.dataset_name;
-    pending_.predictions.push_back(std::move(prediction));
+    pending_.predictions.push_back(std::move(pending));
     if (arrays != nullptr) {
       if (!arrays_prepared_.valid())
         arrays_prepared_ = run_async([this] { return arrays_.prepare(); });

@@ -191,8 +191,9 @@ Result<std::string> WorkspaceStore::save_chain(ChainRecord chain) {
 }
 
 Result<std::string> WorkspaceStore::save_prediction(PredictionRecord prediction) {
+  catalog::PendingPrediction pending(std::move(prediction));  // JSON text, outside the lock
   std::lock_guard lock(impl_->mu_);
-  return impl_->buffer_prediction(std::move(prediction), nullptr);
+  return impl_->buffer_prediction(std::move(pending), nullptr);
 }
 
 Result<std::string> WorkspaceStore::log_step(LogRecord log) {

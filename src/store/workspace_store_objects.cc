@@ -130,8 +130,9 @@ Result<std::string> WorkspaceStore::save_prediction(PredictionRecord prediction,
   objects::ArrayRow row{prediction.prediction_id, prediction.dataset_name, prediction.model_name,
                         prediction.fold_id,       prediction.partition,    prediction.metric,
                         prediction.task_type,     prediction.val_score,    std::move(arrays)};
+  catalog::PendingPrediction pending(std::move(prediction));  // JSON text, outside the lock
   std::lock_guard lock(impl_->mu_);
-  return impl_->buffer_prediction(std::move(prediction), &row);
+  return impl_->buffer_prediction(std::move(pending), &row);
 }
 
 Result<PredictionArrays> WorkspaceStore::load_prediction_arrays(const std::string& prediction_id) {
