@@ -148,19 +148,17 @@ s["sweep_overhead"] = s["record_sweep_s"] / s["no_record_sweep_s"] - 1
 s["sweep_overhead_ms"] = 1000 * (s["record_sweep_s"] - s["no_record_sweep_s"])
 s["process_overhead"] = s["record_process_s"] / s["no_record_process_s"] - 1
 s["cpu_overhead"] = s["record_cpu_s"] / s["no_record_cpu_s"] - 1
-s["long_sweep"] = "504 variants (36 preprocessings x PLS 1..14) x 5 folds + refit, 1500 x 700 spectra"
-s["long_repeats"] = sum(1 for r in rows if r[0] == "long_record")
-for mode in ("no_record", "record"):
-    s[f"long_{mode}_sweep_s"] = med(f"long_{mode}", 2) / 1000
-    s[f"long_{mode}_cpu_s"] = med(f"long_{mode}", 3)
-s["long_sweep_overhead"] = s["long_record_sweep_s"] / s["long_no_record_sweep_s"] - 1
-s["long_cpu_overhead"] = s["long_record_cpu_s"] / s["long_no_record_cpu_s"] - 1
-s["wide_sweep"] = "5400 variants (270 preprocessings x PLS 1..20) x 5 folds + refit, gasoline 60 x 401"
-s["wide_repeats"] = sum(1 for r in rows if r[0] == "wide_record")
-for mode in ("no_record", "record"):
-    s[f"wide_{mode}_sweep_s"] = med(f"wide_{mode}", 2) / 1000
-    s[f"wide_{mode}_max_rss_mb"] = med(f"wide_{mode}", 4) / 1024
-s["wide_sweep_overhead"] = s["wide_record_sweep_s"] / s["wide_no_record_sweep_s"] - 1
+for name, label in (
+        ("long", "504 variants (36 preprocessings x PLS 1..14) x 5 folds + refit, 1500 x 700 spectra"),
+        ("wide", "5400 variants (270 preprocessings x PLS 1..20) x 5 folds + refit, gasoline 60 x 401")):
+    s[f"{name}_sweep"] = label
+    s[f"{name}_repeats"] = sum(1 for r in rows if r[0] == f"{name}_record")
+    for mode in ("no_record", "record"):
+        s[f"{name}_{mode}_sweep_s"] = med(f"{name}_{mode}", 2) / 1000
+        s[f"{name}_{mode}_cpu_s"] = med(f"{name}_{mode}", 3)
+        s[f"{name}_{mode}_max_rss_mb"] = med(f"{name}_{mode}", 4) / 1024
+    s[f"{name}_sweep_overhead"] = s[f"{name}_record_sweep_s"] / s[f"{name}_no_record_sweep_s"] - 1
+    s[f"{name}_cpu_overhead"] = s[f"{name}_record_cpu_s"] / s[f"{name}_no_record_cpu_s"] - 1
 for line in open(sizes):
     name, artifacts, arrays, catalog = line.split()
     s[f"{name}_workspace_mb"] = {"artifacts": int(artifacts) / 1e6, "arrays": int(arrays) / 1e6,
