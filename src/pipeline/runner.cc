@@ -28,9 +28,10 @@ std::string fold_strategy(const CvSpec& cv) {
 }
 
 // Where the training data's feature headers go (docs/formats/chain.md).
-enum class Headers { kInRun, kInChains };
+enum class HeaderPlace { kInRun, kInChains };
 
-RecordContext record_context(const PreparedRun& run, const std::string& run_id, Headers headers) {
+RecordContext record_context(const PreparedRun& run, const std::string& run_id,
+                             HeaderPlace headers) {
   RecordContext c;
   c.run_id = run_id;
   c.dataset_name = run.data.dataset_name;
@@ -39,7 +40,7 @@ RecordContext record_context(const PreparedRun& run, const std::string& run_id, 
   c.task_type = std::string(ml::task_type_name(run.task));
   c.fold_strategy = fold_strategy(run.config.cv);
   c.n_features = run.data.train.data.n_features();
-  if (headers == Headers::kInChains) c.feature_names = run.data.train.data.feature_names;
+  if (headers == HeaderPlace::kInChains) c.feature_names = run.data.train.data.feature_names;
   c.rank_by_oof = run.config.cv.type == "loo";
   return c;
 }
@@ -137,7 +138,7 @@ std::vector<const VariantSummary*> RunReport::failures() const {
   return out;
 }
 
-Result<RunReport> execute_sweep(const PreparedRun& run, WorkspaceStore* store, Headers headers,
+Result<RunReport> execute_sweep(const PreparedRun& run, WorkspaceStore* store, HeaderPlace headers,
                                 RunReport report, const std::vector<Variant>& to_run,
                                 const RunOptions& options) {
   const auto t0 = Clock::now();
@@ -213,7 +214,7 @@ Result<RunReport> run_sweep(const PreparedRun& run, WorkspaceStore* store,
                          store->begin_run(report.run_name, run.config.resolved, run.data.datasets));
     N4A_TRY(store->set_run_provenance(report.run_id, collect_provenance(options.command_line)));
   }
-  return execute_sweep(run, store, Headers::kInRun, std::move(report), run.variants, options);
+  return execute_sweep(run, store, HeaderPlace::kInRun, std::move(report), run.variants, options);
 }
 
 Result<RunReport> resume_sweep(WorkspaceStore& store, const std::string& run_id,
@@ -243,7 +244,8 @@ Result<RunReport> resume_sweep(WorkspaceStore& store, const std::string& run_id,
   // carry them, as that n4a's did.
   const bool run_has_headers = recorded.datasets.is_array() && !recorded.datasets.empty() &&
                                recorded.datasets[0].contains("features");
-  return execute_sweep(state.run, &store, run_has_headers ? Headers::kInRun : Headers::kInChains,
+  return execute_sweep(state.run, &store,
+                       run_has_headers ? HeaderPlace::kInRun : HeaderPlace::kInChains,
                        std::move(report), to_run, options);
 }
 
