@@ -26,3 +26,22 @@ target_link_libraries(n4a_duckdb INTERFACE duckdb_shared Threads::Threads)
 # Binaries find libduckdb.so through their rpath: no LD_LIBRARY_PATH needed.
 set(CMAKE_BUILD_RPATH ${N4A_DUCKDB_DIR}/lib)
 set(CMAKE_INSTALL_RPATH ${N4A_DUCKDB_DIR}/lib)
+
+# The n4a command links tcmalloc (Debian's libtcmalloc-minimal4; only its
+# runtime library is needed, nothing calls it by name): a sweep allocates and
+# frees many matrices and records from several threads, and glibc's malloc
+# spent ~20% of a 5,400-variant sweep's time on it (bench/run_e2e.sh). Not
+# with the sanitizers, which bring their own allocator.
+option(N4A_TCMALLOC "Link the n4a command with tcmalloc" ON)
+add_library(n4a_allocator INTERFACE)
+if(N4A_TCMALLOC AND NOT N4A_SANITIZE)
+  find_library(N4A_TCMALLOC_LIBRARY NAMES tcmalloc_minimal libtcmalloc_minimal.so.4)
+  if(N4A_TCMALLOC_LIBRARY)
+    # --no-as-needed: the linker would otherwise drop a library that no
+    # symbol of the program refers to.
+    target_link_libraries(n4a_allocator INTERFACE
+      "-Wl,--push-state,--no-as-needed" ${N4A_TCMALLOC_LIBRARY} "-Wl,--pop-state")
+  else()
+    message(WARNING "tcmalloc not found (run `make setup`): n4a uses glibc's malloc")
+  endif()
+endif()

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 DEBS=(cmake g++ make pkg-config
       nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libssl-dev libzip-dev
-      libeigen3-dev libfmt-dev libgtest-dev libbenchmark-dev
+      libeigen3-dev libfmt-dev libgtest-dev libbenchmark-dev libtcmalloc-minimal4
       python3-numpy python3-scipy python3-sklearn)
 
 missing=()
