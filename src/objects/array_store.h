@@ -81,7 +81,8 @@ class ArrayStore {
                                  Publish publish = Publish::kDurable);
   // Opens the in-memory DuckDB that write_part uses (a first write_part
   // otherwise pays for it: ~13 ms), so that a writer can do it early, off
-  // its commit path.
+  // its commit path. Reads use another one, opened when first needed: that
+  // one scans files with all of DuckDB's threads, the writer's has one.
   Status prepare();
 
   // The rows of `prediction_ids` found in the files `relative_paths`. If an
@@ -117,8 +118,9 @@ class ArrayStore {
 
  private:
   std::string absolute(std::string_view relative_path) const;
-  // Opens the DuckDB connection if needed. Requires mu_.
+  // Open the reading / the writing DuckDB if needed. Require mu_.
   Status ensure_open();
+  Status ensure_writer();
   // Checks existence and format version of each file (cached). Requires mu_.
   Status check_files(const std::vector<std::string>& relative_paths);
   Status check_version(const std::string& relative_path);
@@ -136,7 +138,8 @@ class ArrayStore {
   Env* env_;
   std::string root_;
   std::mutex mu_;
-  std::unique_ptr<db::Connection> con_;
+  std::unique_ptr<db::Connection> con_;     // reads
+  std::unique_ptr<db::Connection> writer_;  // copies feed_ to Parquet
   RowFeed feed_;
   // Files whose format version was checked, with the size seen then.
   std::unordered_map<std::string, uint64_t> checked_;
