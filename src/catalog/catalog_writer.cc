@@ -217,25 +217,16 @@ std::string NaturalKey(const PendingPrediction& pending) {
   return key;
 }
 
-// Within one batch the last save of a natural key wins.
-std::vector<PendingPrediction> LastPerKey(const std::vector<PendingPrediction>& rows) {
-  std::unordered_map<std::string, size_t> last;
-  last.reserve(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) last[NaturalKey(rows[i])] = i;
-  std::vector<PendingPrediction> out;
-  out.reserve(last.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (last[NaturalKey(rows[i])] == i) out.push_back(rows[i]);
-  }
-  return out;
+void AppendPredictionAt(db::Appender& a, const PendingPrediction* p) {
+  AppendPrediction(a, *p);
 }
 
 // Upsert: stage the batch, delete rows it replaces, insert it.
-Status UpsertPredictions(db::Connection& con, const std::vector<PendingPrediction>& rows) {
+Status UpsertPredictions(db::Connection& con, const std::vector<const PendingPrediction*>& rows) {
   if (rows.empty()) return Status::Ok();
   N4A_TRY(con.exec(
       "CREATE OR REPLACE TEMP TABLE prediction_stage AS SELECT * FROM predictions LIMIT 0"));
-  N4A_TRY(AppendAll(con, "prediction_stage", rows, AppendPrediction));
+  N4A_TRY(AppendAll(con, "prediction_stage", rows, AppendPredictionAt));
   N4A_TRY(con.exec(
       std::string("DELETE FROM prediction_arrays WHERE prediction_id IN (SELECT p.prediction_id "
                   "FROM predictions p JOIN prediction_stage s ON ") +
@@ -247,25 +238,29 @@ Status UpsertPredictions(db::Connection& con, const std::vector<PendingPredictio
 }
 
 // Rows of fresh pipelines are appended directly; the rest are upserted.
+// Within one batch the last save of a natural key wins. The rows that go
+// are picked by pointer, not copied: a batch holds up to ~100k of them.
 Status SavePredictions(db::Connection& con, const PendingWrites& w) {
-  if (w.predictions.empty()) return Status::Ok();
-  std::unordered_set<std::string> keys;
-  keys.reserve(w.predictions.size());
-  bool duplicates = false;
+  const size_t n = w.predictions.size();
+  if (n == 0) return Status::Ok();
+  std::unordered_map<std::string, size_t> last;  // natural key -> its last row
+  last.reserve(n);
   bool all_fresh = true;
-  for (const PendingPrediction& p : w.predictions) {
-    duplicates = duplicates || !keys.insert(NaturalKey(p)).second;
+  for (size_t i = 0; i < n; ++i) {
+    const PendingPrediction& p = w.predictions[i];
+    last[NaturalKey(p)] = i;
     all_fresh = all_fresh && w.fresh_pipelines.count(p.record.pipeline_id) != 0;
   }
-  std::vector<PendingPrediction> deduplicated;
-  if (duplicates) deduplicated = LastPerKey(w.predictions);
-  const std::vector<PendingPrediction>& unique = duplicates ? deduplicated : w.predictions;
-  if (all_fresh) return AppendAll(con, "predictions", unique, AppendPrediction);
-  std::vector<PendingPrediction> fresh, upsert;
-  for (const PendingPrediction& p : unique) {
-    (w.fresh_pipelines.count(p.record.pipeline_id) != 0 ? fresh : upsert).push_back(p);
+  const bool duplicates = last.size() != n;
+  if (all_fresh && !duplicates)
+    return AppendAll(con, "predictions", w.predictions, AppendPrediction);
+  std::vector<const PendingPrediction*> fresh, upsert;
+  for (size_t i = 0; i < n; ++i) {
+    const PendingPrediction& p = w.predictions[i];
+    if (duplicates && last[NaturalKey(p)] != i) continue;
+    (w.fresh_pipelines.count(p.record.pipeline_id) != 0 ? fresh : upsert).push_back(&p);
   }
-  N4A_TRY(AppendAll(con, "predictions", fresh, AppendPrediction));
+  N4A_TRY(AppendAll(con, "predictions", fresh, AppendPredictionAt));
   return UpsertPredictions(con, upsert);
 }
 
