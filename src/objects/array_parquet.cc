@@ -1,6 +1,8 @@
 #include "objects/array_parquet.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cstring>
 #include <exception>
 #include <memory>
@@ -13,6 +15,8 @@ const char kArrayColumns[] =
     "prediction_id, dataset_name, model_name, fold_id, \"partition\", metric, val_score, "
     "task_type, y_true, y_pred, y_proba, proba_rows, proba_cols, sample_indices, weights";
 const char kFeedFunction[] = "n4a_array_feed";
+const char kDoublesFunction[] = "n4a_doubles";
+const char kBigintsFunction[] = "n4a_bigints";
 
 namespace {
 
@@ -35,8 +39,12 @@ enum Column : idx_t {
   kColumnCount,
 };
 
-// Whether an empty array is written as an empty list or as NULL.
-enum class EmptyList { kEmpty, kNull };
+// Arrays are written as the bytes of their values (format version 2).
+static_assert(std::endian::native == std::endian::little,
+              "array files hold little-endian values; a big-endian reader must swap them");
+
+// Whether an empty array is written as an empty BLOB or as NULL.
+enum class EmptyArray { kEmpty, kNull };
 
 // --- Writing: the table function.
 
@@ -47,6 +55,9 @@ class LogicalType {
     LogicalType child(t);
     return LogicalType(duckdb_create_list_type(child.get()));
   }
+  // The type of a vector (of a query's result, or a function's input).
+  static LogicalType Of(duckdb_vector v) { return LogicalType(duckdb_vector_get_column_type(v)); }
+  duckdb_type id() const { return duckdb_get_type_id(type_); }
   ~LogicalType() { duckdb_destroy_logical_type(&type_); }
   LogicalType(const LogicalType&) = delete;
   LogicalType& operator=(const LogicalType&) = delete;
@@ -62,20 +73,19 @@ void AddColumn(duckdb_bind_info info, const char* name, const LogicalType& type)
 }
 
 void FeedBind(duckdb_bind_info info) {
-  LogicalType varchar(DUCKDB_TYPE_VARCHAR), dbl(DUCKDB_TYPE_DOUBLE), bigint(DUCKDB_TYPE_BIGINT);
-  auto dbl_list = LogicalType::ListOf(DUCKDB_TYPE_DOUBLE);
-  auto bigint_list = LogicalType::ListOf(DUCKDB_TYPE_BIGINT);
+  LogicalType varchar(DUCKDB_TYPE_VARCHAR), dbl(DUCKDB_TYPE_DOUBLE), bigint(DUCKDB_TYPE_BIGINT),
+      blob(DUCKDB_TYPE_BLOB);
   for (const char* name :
        {"prediction_id", "dataset_name", "model_name", "fold_id", "partition", "metric"}) {
     AddColumn(info, name, varchar);
   }
   AddColumn(info, "val_score", dbl);
   AddColumn(info, "task_type", varchar);
-  for (const char* name : {"y_true", "y_pred", "y_proba"}) AddColumn(info, name, dbl_list);
+  for (const char* name : {"y_true", "y_pred", "y_proba"}) AddColumn(info, name, blob);
   AddColumn(info, "proba_rows", bigint);
   AddColumn(info, "proba_cols", bigint);
-  AddColumn(info, "sample_indices", bigint_list);
-  AddColumn(info, "weights", dbl_list);
+  AddColumn(info, "sample_indices", blob);
+  AddColumn(info, "weights", blob);
   auto* feed = static_cast<RowFeed*>(duckdb_bind_get_extra_info(info));
   duckdb_bind_set_cardinality(info, feed->rows.size(), true);
 }
@@ -98,23 +108,21 @@ void FillStrings(duckdb_vector vec, const ArrayRow* const* rows, idx_t n, Get ge
   }
 }
 
+// Each row's array as one BLOB of its values' bytes. (DuckDB's writer of
+// DOUBLE[] columns, format version 1, spent 3x longer per value: define
+// levels, and min/max statistics of every element.)
 template <typename T, typename Get>
-void FillList(duckdb_vector vec, const ArrayRow* const* rows, idx_t n, EmptyList empty, Get get) {
-  const idx_t base = duckdb_list_vector_get_size(vec);
-  idx_t total = base;
-  for (idx_t i = 0; i < n; ++i) total += get(*rows[i]).size();
-  duckdb_list_vector_reserve(vec, total);
-  auto* out = static_cast<T*>(duckdb_vector_get_data(duckdb_list_vector_get_child(vec)));
-  auto* entries = static_cast<duckdb_list_entry*>(duckdb_vector_get_data(vec));
-  idx_t pos = base;
+void FillArrays(duckdb_vector vec, const ArrayRow* const* rows, idx_t n, EmptyArray empty,
+                Get get) {
   for (idx_t i = 0; i < n; ++i) {
     const std::vector<T>& v = get(*rows[i]);
-    entries[i] = {pos, v.size()};
-    if (!v.empty()) std::memcpy(out + pos, v.data(), v.size() * sizeof(T));
-    pos += v.size();
-    if (v.empty() && empty == EmptyList::kNull) SetNull(vec, i);
+    if (v.empty() && empty == EmptyArray::kNull) {
+      SetNull(vec, i);
+      continue;
+    }
+    duckdb_vector_assign_string_element_len(vec, i, reinterpret_cast<const char*>(v.data()),
+                                            v.size() * sizeof(T));
   }
-  duckdb_list_vector_set_size(vec, total);
 }
 
 void FillScalars(duckdb_data_chunk out, const ArrayRow* const* rows, idx_t n) {
@@ -151,20 +159,20 @@ void FillChunk(duckdb_data_chunk out, const RowFeed& feed, const ArrayRow* const
   FillStrings(
       vec(kTaskType), rows, n, [](const ArrayRow& r) -> auto& { return r.task_type; });
   FillScalars(out, rows, n);
-  FillList<double>(
-      vec(kYTrue), rows, n, EmptyList::kEmpty,
+  FillArrays<double>(
+      vec(kYTrue), rows, n, EmptyArray::kEmpty,
       [](const ArrayRow& r) -> auto& { return r.arrays.y_true; });
-  FillList<double>(
-      vec(kYPred), rows, n, EmptyList::kEmpty,
+  FillArrays<double>(
+      vec(kYPred), rows, n, EmptyArray::kEmpty,
       [](const ArrayRow& r) -> auto& { return r.arrays.y_pred; });
-  FillList<double>(
-      vec(kYProba), rows, n, EmptyList::kNull,
+  FillArrays<double>(
+      vec(kYProba), rows, n, EmptyArray::kNull,
       [](const ArrayRow& r) -> auto& { return r.arrays.y_proba; });
-  FillList<int64_t>(
-      vec(kSampleIndices), rows, n, EmptyList::kEmpty,
+  FillArrays<int64_t>(
+      vec(kSampleIndices), rows, n, EmptyArray::kEmpty,
       [](const ArrayRow& r) -> auto& { return r.arrays.sample_indices; });
-  FillList<double>(
-      vec(kWeights), rows, n, EmptyList::kNull,
+  FillArrays<double>(
+      vec(kWeights), rows, n, EmptyArray::kNull,
       [](const ArrayRow& r) -> auto& { return r.arrays.weights; });
   duckdb_data_chunk_set_size(out, n);
 }
@@ -200,16 +208,93 @@ T ScalarAt(duckdb_vector v, idx_t row) {
   return IsValid(v, row) ? static_cast<T*>(duckdb_vector_get_data(v))[row] : T{};
 }
 
+// The number of values in an array BLOB (format version 2): its bytes.
 template <typename T>
-void ReadList(duckdb_vector v, idx_t row, std::vector<T>* out) {
+Result<size_t> ValueCount(std::string_view bytes) {
+  if (bytes.size() % sizeof(T) != 0) {
+    return Status::Corruption("an array BLOB of " + std::to_string(bytes.size()) +
+                              " bytes, not a whole number of " + std::to_string(sizeof(T)) +
+                              "-byte values");
+  }
+  return bytes.size() / sizeof(T);
+}
+
+template <typename T>
+Status ValuesOfBlob(std::string_view bytes, std::vector<T>* out) {
+  N4A_ASSIGN_OR_RETURN(size_t n, ValueCount<T>(bytes));
+  out->resize(n);
+  if (n > 0) std::memcpy(out->data(), bytes.data(), bytes.size());
+  return Status::Ok();
+}
+
+// Whether each column of a result chunk is a BLOB: the arrays are BLOBs in
+// format version 2, DOUBLE[] / BIGINT[] lists in version 1.
+using BlobColumns = std::array<bool, kColumnCount>;
+
+BlobColumns BlobColumnsOf(duckdb_data_chunk chunk) {
+  BlobColumns blobs{};
+  for (idx_t c = 0; c < kColumnCount; ++c) {
+    blobs[c] = LogicalType::Of(duckdb_data_chunk_get_vector(chunk, c)).id() == DUCKDB_TYPE_BLOB;
+  }
+  return blobs;
+}
+
+// One row's array (empty when NULL).
+template <typename T>
+Status ReadArray(duckdb_vector v, bool blob, idx_t row, std::vector<T>* out) {
   out->clear();
-  if (!IsValid(v, row)) return;
+  if (!IsValid(v, row)) return Status::Ok();
+  if (blob) return ValuesOfBlob(StringAt(v, row), out);
   auto entry = static_cast<duckdb_list_entry*>(duckdb_vector_get_data(v))[row];
   auto* child = static_cast<T*>(duckdb_vector_get_data(duckdb_list_vector_get_child(v)));
   out->assign(child + entry.offset, child + entry.offset + entry.length);
+  return Status::Ok();
 }
 
-ArrayRow DecodeRow(duckdb_data_chunk chunk, idx_t row) {
+// The scalar function kDoublesFunction / kBigintsFunction: BLOB -> list.
+template <typename T>
+void BlobToList(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  const idx_t n = duckdb_data_chunk_get_size(input);
+  duckdb_vector in = duckdb_data_chunk_get_vector(input, 0);
+  auto* entries = static_cast<duckdb_list_entry*>(duckdb_vector_get_data(output));
+  idx_t pos = duckdb_list_vector_get_size(output);
+  for (idx_t i = 0; i < n; ++i) {
+    if (!IsValid(in, i)) {
+      entries[i] = {pos, 0};
+      SetNull(output, i);
+      continue;
+    }
+    const std::string_view bytes = StringAt(in, i);
+    Result<size_t> count = ValueCount<T>(bytes);
+    if (!count.ok()) {
+      duckdb_scalar_function_set_error(info, count.status().message().c_str());
+      return;
+    }
+    entries[i] = {pos, *count};
+    duckdb_list_vector_reserve(output, pos + *count);
+    auto* child = static_cast<T*>(duckdb_vector_get_data(duckdb_list_vector_get_child(output)));
+    if (*count > 0) std::memcpy(child + pos, bytes.data(), bytes.size());
+    pos += *count;
+    duckdb_list_vector_set_size(output, pos);
+  }
+}
+
+Status RegisterBlobToList(duckdb_connection con, const char* name, duckdb_type element,
+                          duckdb_scalar_function_t function) {
+  duckdb_scalar_function fn = duckdb_create_scalar_function();
+  duckdb_scalar_function_set_name(fn, name);
+  LogicalType blob(DUCKDB_TYPE_BLOB);
+  duckdb_scalar_function_add_parameter(fn, blob.get());
+  auto list = LogicalType::ListOf(element);
+  duckdb_scalar_function_set_return_type(fn, list.get());
+  duckdb_scalar_function_set_function(fn, function);
+  duckdb_state state = duckdb_register_scalar_function(con, fn);
+  duckdb_destroy_scalar_function(&fn);
+  if (state != DuckDBSuccess) return Status::Internal("cannot register " + std::string(name));
+  return Status::Ok();
+}
+
+Result<ArrayRow> DecodeRow(duckdb_data_chunk chunk, const BlobColumns& blobs, idx_t row) {
   auto vec = [&](Column c) { return duckdb_data_chunk_get_vector(chunk, c); };
   ArrayRow r;
   r.prediction_id = StringAt(vec(kPredictionId), row);
@@ -220,24 +305,28 @@ ArrayRow DecodeRow(duckdb_data_chunk chunk, idx_t row) {
   r.metric = StringAt(vec(kMetric), row);
   r.task_type = StringAt(vec(kTaskType), row);
   if (IsValid(vec(kValScore), row)) r.val_score = ScalarAt<double>(vec(kValScore), row);
-  ReadList(vec(kYTrue), row, &r.arrays.y_true);
-  ReadList(vec(kYPred), row, &r.arrays.y_pred);
-  ReadList(vec(kYProba), row, &r.arrays.y_proba);
+  N4A_TRY(ReadArray(vec(kYTrue), blobs[kYTrue], row, &r.arrays.y_true));
+  N4A_TRY(ReadArray(vec(kYPred), blobs[kYPred], row, &r.arrays.y_pred));
+  N4A_TRY(ReadArray(vec(kYProba), blobs[kYProba], row, &r.arrays.y_proba));
   r.arrays.proba_rows = ScalarAt<int64_t>(vec(kProbaRows), row);
   r.arrays.proba_cols = ScalarAt<int64_t>(vec(kProbaCols), row);
-  ReadList(vec(kSampleIndices), row, &r.arrays.sample_indices);
-  ReadList(vec(kWeights), row, &r.arrays.weights);
+  N4A_TRY(ReadArray(vec(kSampleIndices), blobs[kSampleIndices], row, &r.arrays.sample_indices));
+  N4A_TRY(ReadArray(vec(kWeights), blobs[kWeights], row, &r.arrays.weights));
   return r;
 }
 
-void DecodeChunk(duckdb_data_chunk chunk, const IdFilter& filter, const RowSink& sink) {
+Status DecodeChunk(duckdb_data_chunk chunk, const IdFilter& filter, const RowSink& sink) {
   idx_t n = duckdb_data_chunk_get_size(chunk);
   duckdb_vector ids = duckdb_data_chunk_get_vector(chunk, kPredictionId);
   duckdb_vector files = duckdb_data_chunk_get_vector(chunk, kColumnCount);
+  const BlobColumns blobs = BlobColumnsOf(chunk);
   for (idx_t row = 0; row < n; ++row) {
     if (filter && !filter(StringAt(ids, row))) continue;
-    sink(DecodeRow(chunk, row), static_cast<size_t>(ScalarAt<int64_t>(files, row)));
+    Result<ArrayRow> r = DecodeRow(chunk, blobs, row);
+    if (!r.ok()) return r.status().WithContext("prediction " + std::string(StringAt(ids, row)));
+    sink(std::move(*r), static_cast<size_t>(ScalarAt<int64_t>(files, row)));
   }
+  return Status::Ok();
 }
 
 // Owns a duckdb_result.
@@ -271,6 +360,17 @@ Status RegisterFeed(duckdb_connection con, RowFeed* feed) {
   return Status::Ok();
 }
 
+Status RegisterArrayDecoders(duckdb_connection con) {
+  N4A_ASSIGN_OR_RETURN(std::string registered,
+                       QueryScalar(con,
+                                   "SELECT count(*) FROM duckdb_functions() "
+                                   "WHERE function_name = '" +
+                                       std::string(kDoublesFunction) + "'"));
+  if (registered != "0") return Status::Ok();
+  N4A_TRY(RegisterBlobToList(con, kDoublesFunction, DUCKDB_TYPE_DOUBLE, BlobToList<double>));
+  return RegisterBlobToList(con, kBigintsFunction, DUCKDB_TYPE_BIGINT, BlobToList<int64_t>);
+}
+
 Status QueryRows(duckdb_connection con, const std::string& sql, const IdFilter& filter,
                  const RowSink& sink) {
   ResultHolder holder;
@@ -279,8 +379,9 @@ Status QueryRows(duckdb_connection con, const std::string& sql, const IdFilter& 
     return Status::Internal("array query returned the wrong number of columns");
   }
   while (duckdb_data_chunk chunk = duckdb_fetch_chunk(holder.result)) {
-    DecodeChunk(chunk, filter, sink);
+    Status s = DecodeChunk(chunk, filter, sink);
     duckdb_destroy_data_chunk(&chunk);
+    N4A_TRY(s);
   }
   const char* e = duckdb_result_error(&holder.result);
   if (e != nullptr && *e != '\0') return Status::IOError(e);

@@ -21,6 +21,10 @@ namespace n4a::objects {
 extern const char kArrayColumns[];
 // Name of the table function that yields the rows of a RowFeed.
 extern const char kFeedFunction[];
+// Names of the scalar functions of RegisterArrayDecoders: an array BLOB
+// (format version 2) to the DOUBLE[] / BIGINT[] of version 1.
+extern const char kDoublesFunction[];
+extern const char kBigintsFunction[];
 
 // The rows the next `SELECT * FROM n4a_array_feed()` yields, in order.
 // Each scan restarts from the first row.
@@ -51,6 +55,10 @@ class FeedGuard {
 // Registers kFeedFunction on `con`, reading from `feed` (which must outlive
 // the connection's use of the function).
 Status RegisterFeed(duckdb_connection con, RowFeed* feed);
+
+// Registers kDoublesFunction and kBigintsFunction on `con`'s database,
+// unless it has them already.
+Status RegisterArrayDecoders(duckdb_connection con);
 
 // Called per decoded row with the index of the row's source file (the
 // query's last column, an index into the caller's file list).

@@ -1,6 +1,7 @@
 #include "objects/array_store.h"
 
 #include <algorithm>
+#include <map>
 
 #include "objects/dataset_file_name.h"
 #include "util/atomic_file.h"
@@ -217,32 +218,41 @@ Result<std::vector<ArrayRow>> ArrayStore::read_locked(
     const std::vector<std::string>& relative_paths, const std::string& where,
     const IdFilter& filter) {
   N4A_TRY(ensure_open());
-  N4A_TRY(check_files(relative_paths));
-  std::vector<std::string> files;
-  for (const auto& p : relative_paths) files.push_back(absolute(p));
-  std::string list = SqlStringList(files);
-  std::string sql = "SELECT " + std::string(kArrayColumns) + ", CAST(list_position(" + list +
-                    ", filename) - 1 AS BIGINT) FROM " + ReadParquetSql(list) + " WHERE " + where;
+  N4A_ASSIGN_OR_RETURN(auto groups, version_groups(relative_paths));
   Deduplicator rows;
-  Status s = QueryRows(con_->raw(), sql, filter,
-                       [&](ArrayRow&& r, size_t file) { rows.add(std::move(r), file); });
-  if (!s.ok())
-    return Status::Corruption("read prediction arrays from " + list + ": " + s.message());
+  for (const std::vector<size_t>& group : groups) {
+    std::vector<std::string> files;
+    for (size_t i : group) files.push_back(absolute(relative_paths[i]));
+    std::string list = SqlStringList(files);
+    std::string sql = "SELECT " + std::string(kArrayColumns) + ", CAST(list_position(" + list +
+                      ", filename) - 1 AS BIGINT) FROM " + ReadParquetSql(list) + " WHERE " + where;
+    Status s = QueryRows(con_->raw(), sql, filter,
+                         [&](ArrayRow&& r, size_t file) { rows.add(std::move(r), group[file]); });
+    if (!s.ok())
+      return Status::Corruption("read prediction arrays from " + list + ": " + s.message());
+  }
   return rows.take_sorted();
 }
 
-Status ArrayStore::check_files(const std::vector<std::string>& relative_paths) {
-  for (const auto& rel : relative_paths) {
+Result<std::vector<std::vector<size_t>>> ArrayStore::version_groups(
+    const std::vector<std::string>& relative_paths) {
+  std::map<std::string, std::vector<size_t>> by_version;
+  for (size_t i = 0; i < relative_paths.size(); ++i) {
+    const std::string& rel = relative_paths[i];
     N4A_ASSIGN_OR_RETURN(uint64_t size, env_->file_size(absolute(rel)));
     auto it = checked_.find(rel);
-    if (it != checked_.end() && it->second == size) continue;
-    N4A_TRY(check_version(rel));
-    checked_[rel] = size;
+    if (it == checked_.end() || it->second.size != size) {
+      N4A_ASSIGN_OR_RETURN(std::string version, check_version(rel));
+      it = checked_.insert_or_assign(rel, CheckedFile{size, std::move(version)}).first;
+    }
+    by_version[it->second.version].push_back(i);
   }
-  return Status::Ok();
+  std::vector<std::vector<size_t>> groups;
+  for (auto& [version, group] : by_version) groups.push_back(std::move(group));
+  return groups;
 }
 
-Status ArrayStore::check_version(const std::string& relative_path) {
+Result<std::string> ArrayStore::check_version(const std::string& relative_path) {
   std::string path = absolute(relative_path);
   auto version = QueryScalar(
       con_->raw(), "SELECT decode(value) FROM parquet_kv_metadata(" + db::QuoteLiteral(path) +
@@ -251,12 +261,12 @@ Status ArrayStore::check_version(const std::string& relative_path) {
     return Status::Corruption("array file " + path +
                               " is not readable Parquet: " + version.status().message());
   }
-  if (*version != kArraysFormatVersion) {
+  if (*version != kArraysFormatVersion && *version != kArraysFormatVersionLists) {
     return Status::Corruption("array file " + path + " has format version '" + *version +
-                              "' (key " + kArraysFormatVersionKey + "); this n4a reads version " +
-                              kArraysFormatVersion);
+                              "' (key " + kArraysFormatVersionKey + "); this n4a reads versions " +
+                              kArraysFormatVersionLists + " and " + kArraysFormatVersion);
   }
-  return Status::Ok();
+  return *version;
 }
 
 Status ArrayStore::check_readable(const std::string& relative_path) {
@@ -265,22 +275,45 @@ Status ArrayStore::check_readable(const std::string& relative_path) {
   std::string path = absolute(relative_path);
   if (!env_->file_exists(path)) return Status::NotFound("array file " + path + " does not exist");
   N4A_TRY(check_version(relative_path));
-  auto scanned = QueryScalar(
-      con_->raw(),
-      "SELECT count(prediction_id) + sum(len(y_true)) + sum(len(y_pred)) + "
-      "coalesce(sum(len(y_proba)), 0) + sum(len(sample_indices)) + coalesce(sum(len(weights)), 0) "
-      "+ count(val_score) + count(\"partition\") + count(proba_rows) FROM " +
-          ReadParquetSql(SqlStringList({path})));
-  if (!scanned.ok()) {
-    return Status::Corruption("array file " + path +
-                              " cannot be read: " + scanned.status().message());
-  }
+  // Decodes every row (a BLOB of a partial value is corrupt too).
+  Status scanned = QueryRows(con_->raw(),
+                             "SELECT " + std::string(kArrayColumns) + ", CAST(0 AS BIGINT) FROM " +
+                                 ReadParquetSql(SqlStringList({path})),
+                             nullptr, [](ArrayRow&&, size_t) {});
+  if (!scanned.ok())
+    return Status::Corruption("array file " + path + " cannot be read: " + scanned.message());
   return Status::Ok();
 }
 
-Result<int64_t> ArrayStore::count_rows(const std::string& file_list) {
-  N4A_ASSIGN_OR_RETURN(
-      std::string n, QueryScalar(con_->raw(), "SELECT count(*) FROM " + ReadParquetSql(file_list)));
+Result<std::string> ArrayStore::lists_sql(const std::vector<std::string>& relative_paths) {
+  std::lock_guard<std::mutex> lock(mu_);
+  N4A_TRY(ensure_open());
+  N4A_ASSIGN_OR_RETURN(auto groups, version_groups(relative_paths));
+  std::string sql;
+  for (const std::vector<size_t>& group : groups) {
+    std::vector<std::string> files;
+    for (size_t i : group) files.push_back(absolute(relative_paths[i]));
+    auto doubles = [&](const char* column) {
+      return std::string(kDoublesFunction) + "(" + column + ") AS " + column;
+    };
+    const bool lists = checked_[relative_paths[group.front()]].version == kArraysFormatVersionLists;
+    sql += std::string(sql.empty() ? "" : " UNION ALL ") + "SELECT prediction_id, filename, " +
+           (lists ? "y_true, y_pred, y_proba, proba_rows, proba_cols, sample_indices, weights"
+                  : doubles("y_true") + ", " + doubles("y_pred") + ", " + doubles("y_proba") +
+                        ", proba_rows, proba_cols, " + kBigintsFunction +
+                        "(sample_indices) AS sample_indices, " + doubles("weights")) +
+           " FROM " + ReadParquetSql(SqlStringList(files));
+  }
+  return sql;
+}
+
+Result<int64_t> ArrayStore::count_rows(const std::vector<std::string>& relative_paths) {
+  if (relative_paths.empty()) return 0;
+  std::vector<std::string> files;
+  for (const auto& p : relative_paths) files.push_back(absolute(p));
+  N4A_ASSIGN_OR_RETURN(std::string n,
+                       QueryScalar(con_->raw(), "SELECT sum(num_rows) FROM parquet_file_metadata(" +
+                                                    SqlStringList(files) + ")"));
   return n.empty() ? 0 : std::stoll(n);
 }
 

@@ -36,9 +36,11 @@ class Connection;
 
 namespace n4a::objects {
 
-// The format version written to (and required in) every array file's
-// Parquet key-value metadata under kArraysFormatVersionKey.
-inline constexpr char kArraysFormatVersion[] = "1";
+// The format version written to every array file's Parquet key-value
+// metadata under kArraysFormatVersionKey: 2, arrays as BLOBs of their
+// values. Readers also take version 1 (arrays as DOUBLE[] / BIGINT[]).
+inline constexpr char kArraysFormatVersion[] = "2";
+inline constexpr char kArraysFormatVersionLists[] = "1";
 inline constexpr char kArraysFormatVersionKey[] = "n4a_arrays_format_version";
 // Array bytes per Parquet row group: a point read decodes one row group, so
 // groups are kept small (see bench/objects_bench.cc); the rows per group
@@ -106,9 +108,17 @@ class ArrayStore {
                                 const std::vector<std::string>& input_relative_paths,
                                 const std::unordered_set<std::string>& live_prediction_ids);
 
-  // Ok if the file is an array file of this format version whose every row
-  // decodes; Corruption (naming the file) otherwise; NotFound if missing.
+  // Ok if the file is an array file of a format version this n4a reads
+  // whose every row decodes; Corruption (naming the file) otherwise;
+  // NotFound if missing.
   Status check_readable(const std::string& relative_path);
+
+  // SQL of a relation over the files (for a FROM clause): prediction_id,
+  // filename (absolute) and the arrays as DOUBLE[] / BIGINT[] lists
+  // (y_true, y_pred, y_proba, proba_rows, proba_cols, sample_indices,
+  // weights), whatever each file's format version. The connection that runs
+  // it needs RegisterArrayDecoders(). Errors as read().
+  Result<std::string> lists_sql(const std::vector<std::string>& relative_paths);
 
   // Every file under arrays/ (parts, compacted files, leftover temps).
   Result<std::vector<FileInfo>> list_files();
@@ -121,19 +131,21 @@ class ArrayStore {
   // Open the reading / the writing DuckDB if needed. Require mu_.
   Status ensure_open();
   Status ensure_writer();
-  // Checks existence and format version of each file (cached). Requires mu_.
-  Status check_files(const std::vector<std::string>& relative_paths);
-  Status check_version(const std::string& relative_path);
+  // Checks existence and format version of each file (cached) and groups
+  // the files' indices by version (files of one read_parquet() must share
+  // their column types). Requires mu_.
+  Result<std::vector<std::vector<size_t>>> version_groups(
+      const std::vector<std::string>& relative_paths);
+  // The file's format version, if this n4a reads it. Requires mu_.
+  Result<std::string> check_version(const std::string& relative_path);
   // Reads with an optional SQL predicate and id filter. Requires mu_.
   Result<std::vector<ArrayRow>> read_locked(const std::vector<std::string>& relative_paths,
                                             const std::string& where, const IdFilter& filter);
   // COPY the rows of feed_ to a temp file, then publishes it at
   // `relative_path`. Requires mu_.
   Status copy_feed_to_file(const std::string& relative_path, Publish publish);
-  // Rows in the files of an SQL list literal (from Parquet metadata). Requires mu_.
-  Result<int64_t> count_rows(const std::string& file_list);
-  // Replaces table n4a_live with `ids`. Requires mu_.
-  Status load_live_ids(const std::unordered_set<std::string>& ids);
+  // Rows in the files (from their Parquet metadata). Requires mu_.
+  Result<int64_t> count_rows(const std::vector<std::string>& relative_paths);
 
   Env* env_;
   std::string root_;
@@ -142,7 +154,11 @@ class ArrayStore {
   std::unique_ptr<db::Connection> writer_;  // copies feed_ to Parquet
   RowFeed feed_;
   // Files whose format version was checked, with the size seen then.
-  std::unordered_map<std::string, uint64_t> checked_;
+  struct CheckedFile {
+    uint64_t size = 0;
+    std::string version;
+  };
+  std::unordered_map<std::string, CheckedFile> checked_;
 };
 
 }  // namespace n4a::objects

@@ -9,8 +9,9 @@ namespace {
 
 // The SELECT of predictions joined with their arrays row, taken from the
 // file the catalog names for each prediction (filename = root/part_path).
-Result<std::string> ArraysSelect(db::Connection& con, const std::string& root,
-                                 const std::string& where, const std::vector<db::Value>& params) {
+Result<std::string> ArraysSelect(db::Connection& con, objects::ArrayStore& arrays,
+                                 const std::string& root, const std::string& where,
+                                 const std::vector<db::Value>& params) {
   N4A_ASSIGN_OR_RETURN(db::Table parts,
                        con.query("SELECT DISTINCT r.part_path FROM prediction_arrays r JOIN "
                                  "predictions p USING (prediction_id)" +
@@ -23,17 +24,15 @@ Result<std::string> ArraysSelect(db::Connection& con, const std::string& root,
         "sample_indices, NULL::DOUBLE[] AS weights FROM predictions p" +
         where);
   }
-  std::string files = "[";
-  for (const auto& row : parts.rows) {
-    files += (files.size() > 1 ? ", " : "") +
-             db::QuoteLiteral(root + "/" + std::get<std::string>(row[0]));
-  }
-  files += "]";
+  std::vector<std::string> files;
+  for (const auto& row : parts.rows) files.push_back(std::get<std::string>(row[0]));
+  N4A_ASSIGN_OR_RETURN(std::string lists, arrays.lists_sql(files));
+  N4A_TRY(objects::RegisterArrayDecoders(con.raw()));
   return "SELECT p.*, a.y_true, a.y_pred, a.y_proba, a.proba_rows, a.proba_cols, "
          "a.sample_indices, a.weights FROM predictions p "
          "LEFT JOIN prediction_arrays r USING (prediction_id) "
-         "LEFT JOIN read_parquet(" +
-         files + ", filename = true) a ON a.prediction_id = p.prediction_id AND a.filename = " +
+         "LEFT JOIN (" +
+         lists + ") a ON a.prediction_id = p.prediction_id AND a.filename = " +
          db::QuoteLiteral(root + "/") + " || r.part_path" + where;
 }
 
@@ -52,7 +51,8 @@ Result<int64_t> WorkspaceStore::export_predictions_parquet(const std::string& pa
     N4A_ASSIGN_OR_RETURN(std::string where, catalog::PredictionWhere(con, filter, "p.", params));
     std::string select = "SELECT p.* FROM predictions p" + where;
     if (with_arrays == WithArrays::kYes) {
-      N4A_ASSIGN_OR_RETURN(select, ArraysSelect(con, impl_->window_.path(), where, params));
+      N4A_ASSIGN_OR_RETURN(select,
+                           ArraysSelect(con, impl_->arrays_, impl_->window_.path(), where, params));
     }
     N4A_ASSIGN_OR_RETURN(
         rows, con.exec_count("COPY (" + select + " ORDER BY p.prediction_id) TO " +

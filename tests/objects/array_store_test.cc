@@ -239,6 +239,136 @@ TEST(ArrayStoreTest, ParquetWithoutOurFormatVersionIsCorruption) {
   EXPECT_NE(s.message().find("999"), std::string::npos) << s.ToString();
 }
 
+// --- Format versions.
+
+// The format version in an array file's Parquet key-value metadata.
+std::string FormatVersionOf(db::Connection& con, const std::string& path) {
+  auto t = con.query("SELECT decode(value) FROM parquet_kv_metadata(" + db::QuoteLiteral(path) +
+                     ") WHERE decode(key) = 'n4a_arrays_format_version'");
+  if (!t.ok() || t->rows.size() != 1) return "?";
+  return std::get<std::string>(t->rows[0][0]);
+}
+
+// Writes `select` (the array columns) to `relative_path` as format `version`.
+void WriteArrayFile(db::Connection& con, const TempDir& dir, const std::string& relative_path,
+                    const std::string& select, const std::string& version) {
+  std::filesystem::create_directories((dir / relative_path).parent_path());
+  Status s =
+      con.exec("COPY (" + select + ") TO " + db::QuoteLiteral((dir / relative_path).string()) +
+               " (FORMAT PARQUET, KV_METADATA {n4a_arrays_format_version: '" + version + "'})");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+}
+
+// Workspaces written before format version 2 hold DOUBLE[] / BIGINT[] lists.
+TEST(ArrayStoreTest, ReadsCompactsAndExportsVersionOneFilesWithVersionTwo) {
+  TempDir dir;
+  ArrayStore store(Env::Default(), dir.str());
+  auto con = db::Connection::open(":memory:", db::AccessMode::kReadWrite);
+  ASSERT_TRUE(con.ok());
+  const std::string a = NewUuidV7(), b = NewUuidV7();
+  const std::string v1 = "arrays/corn/part-" + NewUuidV7() + ".parquet";
+  WriteArrayFile(
+      **con, dir, v1,
+      "SELECT * FROM (VALUES ('" + a +
+          "', 'corn', 'PLS', 'fold_0', 'val', 'rmse', 0.5::DOUBLE, 'regression', "
+          "[1.0, 2.0]::DOUBLE[], [1.5, 2.5]::DOUBLE[], NULL::DOUBLE[], 0::BIGINT, 0::BIGINT, "
+          "[0, 3]::BIGINT[], NULL::DOUBLE[]), ('" +
+          b +
+          "', 'corn', 'PLSRegression', 'fold_0', 'val', 'rmse', 4.0::DOUBLE, 'regression', "
+          "[4.0]::DOUBLE[], [4.5]::DOUBLE[], [0.25, 0.75]::DOUBLE[], 1::BIGINT, 2::BIGINT, "
+          "[0]::BIGINT[], [2.0]::DOUBLE[])) AS t(prediction_id, dataset_name, "
+          "model_name, fold_id, \"partition\", metric, val_score, task_type, y_true, y_pred, "
+          "y_proba, proba_rows, proba_cols, sample_indices, weights)",
+      "1");
+  ArrayRow old_b = MakeRow(b, 1, 4.0);
+  old_b.arrays.y_proba = {0.25, 0.75};
+  old_b.arrays.proba_rows = 1;
+  old_b.arrays.proba_cols = 2;
+  old_b.arrays.weights = {2.0};
+  ArrayRow new_a = MakeRow(a, 3, 10.0);  // saved again, in a version 2 part
+  ArrayRow c = MakeRow(NewUuidV7(), 2, 20.0);
+  auto v2 = store.write_part("corn", std::vector<ArrayRow>{new_a, c});
+  ASSERT_TRUE(v2.ok()) << v2.status().ToString();
+  EXPECT_EQ(FormatVersionOf(**con, (dir / *v2).string()), "2");
+
+  auto rows = store.read_all({v1, *v2});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 3u);
+  ExpectSameRow((*rows)[0], new_a);  // the latest file wins across versions
+  ExpectSameRow((*rows)[1], old_b);
+  ExpectSameRow((*rows)[2], c);
+  auto one = store.read({v1, *v2}, {b});
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  ASSERT_EQ(one->size(), 1u);
+  ExpectSameRow((*one)[0], old_b);
+  EXPECT_TRUE(store.check_readable(v1).ok());
+
+  // The export's relation gives lists whatever the version.
+  auto lists = store.lists_sql({v1, *v2});
+  ASSERT_TRUE(lists.ok()) << lists.status().ToString();
+  ASSERT_TRUE(RegisterArrayDecoders((*con)->raw()).ok());
+  ASSERT_TRUE(RegisterArrayDecoders((*con)->raw()).ok());  // idempotent
+  auto t = (*con)->query(
+      "SELECT prediction_id, y_true::VARCHAR, y_proba::VARCHAR, sample_indices::VARCHAR, "
+      "typeof(y_pred), typeof(sample_indices) FROM (" +
+      *lists + ") WHERE filename LIKE '%" + v1.substr(v1.size() - 20) + "' OR prediction_id = '" +
+      c.prediction_id + "' ORDER BY prediction_id");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->rows.size(), 3u);
+  auto text = [&](size_t r, size_t col) {
+    return db::IsNull(t->rows[r][col]) ? std::string("NULL")
+                                       : std::get<std::string>(t->rows[r][col]);
+  };
+  EXPECT_EQ(text(0, 1), "[1.0, 2.0]");
+  EXPECT_EQ(text(0, 2), "NULL");
+  EXPECT_EQ(text(1, 2), "[0.25, 0.75]");
+  EXPECT_EQ(text(1, 3), "[0]");
+  EXPECT_EQ(text(2, 1), "[20.0, 21.0]");
+  EXPECT_EQ(text(2, 2), "NULL");
+  EXPECT_EQ(text(2, 3), "[0, 3]");
+  EXPECT_EQ(text(2, 4), "DOUBLE[]");
+  EXPECT_EQ(text(2, 5), "BIGINT[]");
+
+  // Compaction rewrites both into one file of the current version.
+  auto compacted = store.compact("corn", {v1, *v2}, {a, b, c.prediction_id});
+  ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
+  EXPECT_EQ(compacted->rows_kept, 3);
+  EXPECT_EQ(compacted->rows_dropped, 1);  // the version 1 copy of `a`
+  EXPECT_EQ(FormatVersionOf(**con, (dir / compacted->relative_path).string()), "2");
+  auto back = store.read_all({compacted->relative_path});
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->size(), 3u);
+  ExpectSameRow((*back)[0], new_a);
+  ExpectSameRow((*back)[1], old_b);
+  ExpectSameRow((*back)[2], c);
+}
+
+TEST(ArrayStoreTest, ArrayBlobOfAPartialValueIsCorruption) {
+  TempDir dir;
+  ArrayStore store(Env::Default(), dir.str());
+  auto con = db::Connection::open(":memory:", db::AccessMode::kReadWrite);
+  ASSERT_TRUE(con.ok());
+  const std::string part = "arrays/corn/part-" + NewUuidV7() + ".parquet";
+  WriteArrayFile(**con, dir, part,
+                 "SELECT '" + NewUuidV7() +
+                     "' AS prediction_id, 'corn' AS dataset_name, 'PLS' AS model_name, 'fold_0' "
+                     "AS fold_id, 'val' AS \"partition\", 'rmse' AS metric, 0.5 AS val_score, "
+                     "'regression' AS task_type, '\\x01\\x02\\x03'::BLOB AS y_true, ''::BLOB AS "
+                     "y_pred, NULL::BLOB AS y_proba, 0::BIGINT AS proba_rows, 0::BIGINT AS "
+                     "proba_cols, ''::BLOB AS sample_indices, NULL::BLOB AS weights",
+                 "2");
+  Status s = store.check_readable(part);
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+  EXPECT_NE(s.message().find("3 bytes"), std::string::npos) << s.ToString();
+  EXPECT_TRUE(store.read_all({part}).status().IsCorruption());
+  auto lists = store.lists_sql({part});
+  ASSERT_TRUE(lists.ok()) << lists.status().ToString();
+  ASSERT_TRUE(RegisterArrayDecoders((*con)->raw()).ok());
+  auto t = (*con)->query("SELECT y_true FROM (" + *lists + ")");
+  EXPECT_FALSE(t.ok());
+  EXPECT_NE(t.status().message().find("3 bytes"), std::string::npos) << t.status().ToString();
+}
+
 // --- Failures leave nothing visible.
 
 struct Fault {
