@@ -220,21 +220,20 @@ Result<std::vector<ArrayRow>> ArrayStore::read_locked(
   N4A_TRY(ensure_open());
   N4A_ASSIGN_OR_RETURN(auto groups, version_groups(relative_paths));
   Deduplicator rows;
-  for (const std::vector<size_t>& group : groups) {
-    std::vector<std::string> files;
-    for (size_t i : group) files.push_back(absolute(relative_paths[i]));
-    std::string list = SqlStringList(files);
+  for (const VersionGroup& group : groups) {
+    const std::string& list = group.file_list;
     std::string sql = "SELECT " + std::string(kArrayColumns) + ", CAST(list_position(" + list +
                       ", filename) - 1 AS BIGINT) FROM " + ReadParquetSql(list) + " WHERE " + where;
-    Status s = QueryRows(con_->raw(), sql, filter,
-                         [&](ArrayRow&& r, size_t file) { rows.add(std::move(r), group[file]); });
+    Status s = QueryRows(con_->raw(), sql, filter, [&](ArrayRow&& r, size_t file) {
+      rows.add(std::move(r), group.indices[file]);
+    });
     if (!s.ok())
       return Status::Corruption("read prediction arrays from " + list + ": " + s.message());
   }
   return rows.take_sorted();
 }
 
-Result<std::vector<std::vector<size_t>>> ArrayStore::version_groups(
+Result<std::vector<ArrayStore::VersionGroup>> ArrayStore::version_groups(
     const std::vector<std::string>& relative_paths) {
   std::map<std::string, std::vector<size_t>> by_version;
   for (size_t i = 0; i < relative_paths.size(); ++i) {
@@ -247,8 +246,12 @@ Result<std::vector<std::vector<size_t>>> ArrayStore::version_groups(
     }
     by_version[it->second.version].push_back(i);
   }
-  std::vector<std::vector<size_t>> groups;
-  for (auto& [version, group] : by_version) groups.push_back(std::move(group));
+  std::vector<VersionGroup> groups;
+  for (auto& [version, indices] : by_version) {
+    std::vector<std::string> files;
+    for (size_t i : indices) files.push_back(absolute(relative_paths[i]));
+    groups.push_back({version, std::move(indices), SqlStringList(files)});
+  }
   return groups;
 }
 
@@ -289,20 +292,19 @@ Result<std::string> ArrayStore::lists_sql(const std::vector<std::string>& relati
   std::lock_guard<std::mutex> lock(mu_);
   N4A_TRY(ensure_open());
   N4A_ASSIGN_OR_RETURN(auto groups, version_groups(relative_paths));
+  // Version 1 holds lists already; version 2's BLOBs go through the decoders.
+  auto as_list = [](const VersionGroup& g, const char* decoder, const char* column) {
+    return g.version == kArraysFormatVersionLists
+               ? std::string(column)
+               : std::string(decoder) + "(" + column + ") AS " + column;
+  };
   std::string sql;
-  for (const std::vector<size_t>& group : groups) {
-    std::vector<std::string> files;
-    for (size_t i : group) files.push_back(absolute(relative_paths[i]));
-    auto doubles = [&](const char* column) {
-      return std::string(kDoublesFunction) + "(" + column + ") AS " + column;
-    };
-    const bool lists = checked_[relative_paths[group.front()]].version == kArraysFormatVersionLists;
-    sql += std::string(sql.empty() ? "" : " UNION ALL ") + "SELECT prediction_id, filename, " +
-           (lists ? "y_true, y_pred, y_proba, proba_rows, proba_cols, sample_indices, weights"
-                  : doubles("y_true") + ", " + doubles("y_pred") + ", " + doubles("y_proba") +
-                        ", proba_rows, proba_cols, " + kBigintsFunction +
-                        "(sample_indices) AS sample_indices, " + doubles("weights")) +
-           " FROM " + ReadParquetSql(SqlStringList(files));
+  for (const VersionGroup& g : groups) {
+    if (!sql.empty()) sql += " UNION ALL ";
+    sql += "SELECT prediction_id, filename, " + as_list(g, kDoublesFunction, "y_true") + ", " +
+           as_list(g, kDoublesFunction, "y_pred") + ", " + as_list(g, kDoublesFunction, "y_proba") +
+           ", proba_rows, proba_cols, " + as_list(g, kBigintsFunction, "sample_indices") + ", " +
+           as_list(g, kDoublesFunction, "weights") + " FROM " + ReadParquetSql(g.file_list);
   }
   return sql;
 }

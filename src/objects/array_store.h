@@ -131,11 +131,17 @@ class ArrayStore {
   // Open the reading / the writing DuckDB if needed. Require mu_.
   Status ensure_open();
   Status ensure_writer();
+  // Files of one format version: their indices in the caller's list, and
+  // the SQL list literal of their absolute paths.
+  struct VersionGroup {
+    std::string version;
+    std::vector<size_t> indices;
+    std::string file_list;
+  };
   // Checks existence and format version of each file (cached) and groups
-  // the files' indices by version (files of one read_parquet() must share
-  // their column types). Requires mu_.
-  Result<std::vector<std::vector<size_t>>> version_groups(
-      const std::vector<std::string>& relative_paths);
+  // the files by version (the files of one read_parquet() must share their
+  // column types). Requires mu_.
+  Result<std::vector<VersionGroup>> version_groups(const std::vector<std::string>& relative_paths);
   // The file's format version, if this n4a reads it. Requires mu_.
   Result<std::string> check_version(const std::string& relative_path);
   // Reads with an optional SQL predicate and id filter. Requires mu_.
