@@ -1,5 +1,6 @@
 #include "catalog/catalog_writer.h"
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -155,7 +156,7 @@ void AppendLog(db::Appender& a, const LogRecord& r) {
   AppendTime(a, r.created_at);
 }
 
-void AppendArtifact(db::Appender& a, const ArtifactRecord& r) {
+void AppendArtifact(db::Appender& a, const ArtifactRecord& r, int64_t ref_count) {
   a.append(std::string_view(r.artifact_id));
   a.append(std::string_view(r.artifact_path));
   a.append(std::string_view(r.content_hash));
@@ -163,7 +164,7 @@ void AppendArtifact(db::Appender& a, const ArtifactRecord& r) {
   AppendText(a, r.artifact_type);
   AppendText(a, r.format);
   a.append(r.size_bytes);
-  a.append(int64_t{0});  // references are counted by chains only
+  a.append(ref_count);
   AppendTime(a, r.created_at);
 }
 
@@ -173,28 +174,47 @@ void AppendArrayRef(db::Appender& a, const PendingWrites::ArrayRef& r) {
   a.append(std::string_view(r.part_path));
 }
 
-// Same bytes, same id: a row that exists already is left as it is.
-Status InsertArtifacts(db::Connection& con, const std::vector<ArtifactRecord>& rows) {
-  if (rows.empty()) return Status::Ok();
-  std::vector<ArtifactRecord> unique;
-  std::unordered_set<std::string> seen;
-  for (const ArtifactRecord& r : rows) {
-    if (seen.insert(r.artifact_id).second) unique.push_back(r);
+// The ids among `ids` that have an artifacts row.
+Result<std::unordered_set<std::string>> ExistingArtifacts(db::Connection& con,
+                                                          const std::vector<std::string>& ids) {
+  constexpr size_t kIdsPerQuery = 1000;
+  std::unordered_set<std::string> existing;
+  for (size_t begin = 0; begin < ids.size(); begin += kIdsPerQuery) {
+    std::string sql = "SELECT artifact_id FROM artifacts WHERE artifact_id IN (";
+    for (size_t i = begin; i < std::min(ids.size(), begin + kIdsPerQuery); ++i) {
+      if (i > begin) sql += ',';
+      sql += db::QuoteLiteral(ids[i]);
+    }
+    N4A_ASSIGN_OR_RETURN(db::Table found, con.query(sql + ")"));
+    for (const auto& row : found.rows) existing.insert(std::get<std::string>(row[0]));
   }
-  N4A_TRY(
-      con.exec("CREATE OR REPLACE TEMP TABLE artifact_stage AS SELECT * FROM artifacts LIMIT 0"));
-  N4A_TRY(AppendAll(con, "artifact_stage", unique, AppendArtifact));
-  N4A_TRY(
-      con.exec("INSERT INTO artifacts SELECT s.* FROM artifact_stage s "
-               "ANTI JOIN artifacts a USING (artifact_id)"));
-  return con.exec("DROP TABLE artifact_stage");
+  return existing;
 }
 
-// Chains and the reference counts they add, in the caller's transaction.
-Status InsertChains(db::Connection& con, const std::vector<ChainRecord>& chains) {
-  N4A_TRY(AppendAll(con, "chains", chains, AppendChain));
+// The batch's artifacts and chains, and the references the chains add, in
+// the caller's transaction. Same bytes, same id: an artifact already in the
+// catalog is left as it is and its count raised (ApplyRefCounts, which also
+// refuses references to artifacts that are nowhere); one new to it is
+// appended with its count, with no staging table or UPDATE: in a sweep's
+// commit, most references are to artifacts of the same batch.
+Status InsertArtifactsAndChains(db::Connection& con, const std::vector<ArtifactRecord>& artifacts,
+                                const std::vector<ChainRecord>& chains) {
   RefCounts refs;
   for (const ChainRecord& c : chains) AddChainRefs(c.fold_artifacts, c.shared_artifacts, refs);
+  std::vector<std::string> ids;
+  ids.reserve(artifacts.size());
+  for (const ArtifactRecord& r : artifacts) ids.push_back(r.artifact_id);
+  N4A_ASSIGN_OR_RETURN(std::unordered_set<std::string> known, ExistingArtifacts(con, ids));
+  std::vector<const ArtifactRecord*> fresh;
+  for (const ArtifactRecord& r : artifacts) {
+    if (known.insert(r.artifact_id).second) fresh.push_back(&r);
+  }
+  N4A_TRY(AppendAll(con, "artifacts", fresh, [&](db::Appender& a, const ArtifactRecord* r) {
+    auto counted = refs.find(r->artifact_id);
+    AppendArtifact(a, *r, counted == refs.end() ? 0 : counted->second);
+    if (counted != refs.end()) refs.erase(counted);
+  }));
+  N4A_TRY(AppendAll(con, "chains", chains, AppendChain));
   return ApplyRefCounts(con, refs, RefChange::kIncrement);
 }
 
@@ -276,8 +296,7 @@ Status ApplyInTransaction(db::Connection& con, const PendingWrites& w) {
   N4A_TRY(AppendAll(con, "projects", w.projects, AppendProject));
   N4A_TRY(AppendAll(con, "runs", w.runs, AppendRun));
   N4A_TRY(AppendAll(con, "pipelines", w.pipelines, AppendPipeline));
-  N4A_TRY(InsertArtifacts(con, w.artifacts));
-  N4A_TRY(InsertChains(con, w.chains));
+  N4A_TRY(InsertArtifactsAndChains(con, w.artifacts, w.chains));
   N4A_TRY(SavePredictions(con, w));
   N4A_TRY(AppendAll(con, "prediction_arrays", w.array_refs, AppendArrayRef));
   N4A_TRY(AppendAll(con, "logs", w.logs, AppendLog));

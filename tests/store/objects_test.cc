@@ -96,6 +96,28 @@ TEST(StoreObjectsTest, ArtifactsDeduplicateAndCountReferencesExactly) {
   EXPECT_TRUE(f.store->check()->ok());
 }
 
+TEST(StoreObjectsTest, OneBatchCountsReferencesToNewAndEarlierArtifacts) {
+  Fixture f;
+  auto old_model = *f.store->save_artifact("old model", "PLSRegression", "model", "n4aop");
+  auto old_unused = *f.store->save_artifact("old unused", "SNV", "transform", "n4aop");
+  ASSERT_TRUE(f.store->flush().ok());
+  // One batch: an artifact saved again (already in the catalog), a new one
+  // saved twice, and chains referencing the old and the new one.
+  ASSERT_TRUE(f.store->save_artifact("old model", "PLSRegression", "model", "n4aop").ok());
+  auto fresh = *f.store->save_artifact("new transform", "SNV", "transform", "n4aop");
+  ASSERT_TRUE(f.store->save_artifact("new transform", "SNV", "transform", "n4aop").ok());
+  f.chain(old_model, {fresh});
+  f.chain(old_model, {fresh, fresh});
+  ASSERT_TRUE(f.store->flush().ok());
+  EXPECT_EQ(f.store->get_artifact(old_model)->ref_count, 4);
+  EXPECT_EQ(f.store->get_artifact(fresh)->ref_count, 3);
+  EXPECT_EQ(f.store->get_artifact(old_unused)->ref_count, 0);
+  EXPECT_EQ(f.scalar("SELECT count(*) FROM artifacts"), 3);
+  auto check = f.store->check();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->ok()) << check->problems[0];
+}
+
 TEST(StoreObjectsTest, ChainWithUnknownArtifactIsRefusedWholeBatch) {
   Fixture f;
   f.chain("0000000000000000000000000000000000000000000000000000000000000000", {});
