@@ -1,6 +1,7 @@
 #include "catalog/catalog_writer.h"
 
 #include <algorithm>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -180,12 +181,10 @@ Result<std::unordered_set<std::string>> ExistingArtifacts(db::Connection& con,
   constexpr size_t kIdsPerQuery = 1000;
   std::unordered_set<std::string> existing;
   for (size_t begin = 0; begin < ids.size(); begin += kIdsPerQuery) {
-    std::string sql = "SELECT artifact_id FROM artifacts WHERE artifact_id IN (";
-    for (size_t i = begin; i < std::min(ids.size(), begin + kIdsPerQuery); ++i) {
-      if (i > begin) sql += ',';
-      sql += db::QuoteLiteral(ids[i]);
-    }
-    N4A_ASSIGN_OR_RETURN(db::Table found, con.query(sql + ")"));
+    const auto chunk = std::span(ids).subspan(begin, std::min(kIdsPerQuery, ids.size() - begin));
+    N4A_ASSIGN_OR_RETURN(db::Table found,
+                         con.query("SELECT artifact_id FROM artifacts WHERE artifact_id IN (" +
+                                   db::QuoteLiteralList(chunk) + ")"));
     for (const auto& row : found.rows) existing.insert(std::get<std::string>(row[0]));
   }
   return existing;

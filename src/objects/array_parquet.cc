@@ -389,17 +389,7 @@ Status QueryRows(duckdb_connection con, const std::string& sql, const IdFilter& 
 }
 
 std::string SqlStringList(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += db::QuoteLiteral(items[i]);
-  }
-  return out + "]";
-}
-
-std::string SqlInList(const std::vector<std::string>& items) {
-  std::string list = SqlStringList(items);
-  return "(" + list.substr(1, list.size() - 2) + ")";
+  return "[" + db::QuoteLiteralList(items) + "]";
 }
 
 std::string ReadParquetSql(const std::string& file_list) {

@@ -71,10 +71,9 @@ using IdFilter = std::function<bool(std::string_view prediction_id)>;
 Status QueryRows(duckdb_connection con, const std::string& sql, const IdFilter& filter,
                  const RowSink& sink);
 
-// SQL text: ['a', 'b'] (a list literal), ('a', 'b') (for IN), and a
-// read_parquet() call over a list literal that adds the `filename` column.
+// SQL text: ['a', 'b'] (a list literal), and a read_parquet() call over a
+// list literal that adds the `filename` column.
 std::string SqlStringList(const std::vector<std::string>& items);
-std::string SqlInList(const std::vector<std::string>& items);
 std::string ReadParquetSql(const std::string& file_list);
 
 // Runs `sql` and returns the first column of the first row as text (empty

@@ -194,10 +194,10 @@ Status ArrayStore::copy_feed_to_file(const std::string& relative_path, Publish p
 Result<std::vector<ArrayRow>> ArrayStore::read(const std::vector<std::string>& relative_paths,
                                                const std::vector<std::string>& prediction_ids) {
   if (prediction_ids.empty() || relative_paths.empty()) return std::vector<ArrayRow>{};
-  std::string where =
-      prediction_ids.size() == 1
-          ? "prediction_id = " + db::QuoteLiteral(prediction_ids[0])
-          : IdRangeSql(prediction_ids) + " AND prediction_id IN " + SqlInList(prediction_ids);
+  std::string where = prediction_ids.size() == 1
+                          ? "prediction_id = " + db::QuoteLiteral(prediction_ids[0])
+                          : IdRangeSql(prediction_ids) + " AND prediction_id IN (" +
+                                db::QuoteLiteralList(prediction_ids) + ")";
   std::lock_guard<std::mutex> lock(mu_);
   return read_locked(relative_paths, where, nullptr);
 }

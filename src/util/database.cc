@@ -281,6 +281,15 @@ std::string QuoteLiteral(std::string_view text) {
   return out + "'";
 }
 
+std::string QuoteLiteralList(std::span<const std::string> items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += QuoteLiteral(items[i]);
+  }
+  return out;
+}
+
 std::string QuoteIdentifier(std::string_view name) {
   std::string out = "\"";
   for (char c : name) {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,6 +89,10 @@ class Appender {
 // `text` quoted as an SQL string literal, for the few statements (COPY, ATTACH)
 // whose file names cannot be bound as parameters.
 std::string QuoteLiteral(std::string_view text);
+// `items` quoted as SQL string literals and joined by ", " (for IN (...) and
+// list literals).
+std::string QuoteLiteralList(std::span<const std::string> items);
+
 // `name` quoted as an SQL identifier.
 std::string QuoteIdentifier(std::string_view name);
 

@@ -56,6 +56,8 @@ TEST(DatabaseTest, AppenderAppendsRowsAndReportsBadOnes) {
   EXPECT_EQ(std::get<int64_t>(t->rows[0][0]), 1000);
   EXPECT_EQ(std::get<std::string>(t->rows[0][1]), "1970-01-01 00:16:39");
   EXPECT_EQ(QuoteLiteral("a'b"), "'a''b'");
+  EXPECT_EQ(QuoteLiteralList(std::vector<std::string>{"a'b", "c"}), "'a''b', 'c'");
+  EXPECT_EQ(QuoteLiteralList({}), "");
   EXPECT_EQ(QuoteIdentifier("x\"y"), "\"x\"\"y\"");
 }
 
