@@ -5,10 +5,17 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "util/database.h"
 
 namespace n4a::catalog {
+
+// What follows `ATTACH 'path' AS name` to create a new catalog file: the
+// DuckDB storage version it is written with (docs/formats/catalog.md; readers
+// need DuckDB 1.3 or newer). Attaching an existing file without it keeps the
+// version that file has.
+std::string NewCatalogAttachOptions();
 
 // The newest schema version this binary knows.
 int64_t LatestSchemaVersion();

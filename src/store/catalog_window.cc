@@ -39,9 +39,13 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
     // (docs/formats/catalog.md).
     N4A_TRY(instance_->exec("SET disabled_compression_methods = 'fsst'"));
   }
-  Status attached =
-      instance_->exec("ATTACH " + db::QuoteLiteral(catalog_path()) + " AS " + kAlias +
-                      (mode == LockMode::kExclusive ? "" : " (READ_ONLY)") + "; USE " + kAlias);
+  std::string options = " (READ_ONLY)";
+  if (mode == LockMode::kExclusive) {
+    // The exclusive lock keeps anyone else from creating it meanwhile.
+    options = env_->file_exists(catalog_path()) ? "" : catalog::NewCatalogAttachOptions();
+  }
+  Status attached = instance_->exec("ATTACH " + db::QuoteLiteral(catalog_path()) + " AS " + kAlias +
+                                    options + "; USE " + kAlias);
   if (!attached.ok()) {
     (void)instance_->exec(std::string("USE memory; DETACH DATABASE IF EXISTS ") + kAlias);
     const std::string& msg = attached.message();

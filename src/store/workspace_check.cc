@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "catalog/artifact_refs.h"
+#include "catalog/schema.h"
 #include "store/store_impl.h"
 #include "util/atomic_file.h"
 
@@ -146,7 +147,8 @@ Result<VacuumReport> WorkspaceStore::vacuum() {
     // DuckDB reuses freed blocks but does not shrink its file: copying the
     // database into a new file is what gives space back.
     N4A_ASSIGN_OR_RETURN(db::Table name, con.query("SELECT current_database()"));
-    N4A_TRY(con.exec("ATTACH " + db::QuoteLiteral(fresh) + " AS n4a_fresh"));
+    N4A_TRY(con.exec("ATTACH " + db::QuoteLiteral(fresh) + " AS n4a_fresh" +
+                     catalog::NewCatalogAttachOptions()));
     Status s = con.exec("COPY FROM DATABASE " + db::QuoteIdentifier(Str(name.rows[0][0])) +
                         " TO n4a_fresh");
     if (s.ok()) s = con.exec("DETACH n4a_fresh");

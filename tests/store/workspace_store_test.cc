@@ -278,6 +278,30 @@ TEST(WorkspaceStoreTest, SqlIsReadOnly) {
   EXPECT_EQ(Count(*store, "SELECT count(*) FROM runs"), 1);
 }
 
+TEST(WorkspaceStoreTest, NewCatalogsUseTheNewerStorageVersionAndOldOnesKeepTheirs) {
+  TempDir dir;
+  ASSERT_TRUE(OpenOrDie((dir / "new").string())->close().ok());
+  EXPECT_TRUE(testing::StorageVersionAbove(dir / "new" / "store.duckdb", "v1.2.0"));
+
+  // A catalog file that DuckDB created at its default (oldest) version is
+  // migrated and written to in place, without being upgraded: older DuckDB
+  // clients of the user still open it.
+  std::filesystem::create_directories(dir / "old");
+  ASSERT_TRUE(
+      db::Connection::open((dir / "old" / "store.duckdb").string(), db::AccessMode::kReadWrite)
+          .ok());
+  auto old = OpenOrDie((dir / "old").string());
+  ASSERT_NE(old, nullptr);
+  auto run = old->begin_run("r", {}, {});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  auto pipeline = old->begin_pipeline(*run, "PLS(3)", {}, {}, "gasoline", "abc");
+  ASSERT_TRUE(pipeline.ok()) << pipeline.status().ToString();
+  ASSERT_TRUE(old->save_prediction(Pred(*pipeline, "fold_0", "val", 1, 0)).ok());
+  ASSERT_TRUE(old->close().ok());
+  EXPECT_FALSE(testing::StorageVersionAbove(dir / "old" / "store.duckdb", "v1.0.0"));
+  EXPECT_EQ(Count(*OpenOrDie((dir / "old").string()), "SELECT count(*) FROM predictions"), 1);
+}
+
 TEST(WorkspaceStoreTest, NewerSchemaIsRefused) {
   TempDir dir;
   ASSERT_TRUE(OpenOrDie(dir.str())->close().ok());

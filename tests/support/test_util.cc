@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "util/database.h"
+
 namespace n4a::testing {
 
 TempDir::TempDir() {
@@ -29,6 +31,16 @@ std::string ReadFileOrEmpty(const std::filesystem::path& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+bool StorageVersionAbove(const std::filesystem::path& path, const std::string& version) {
+  auto con = db::Connection::open(":memory:", db::AccessMode::kReadWrite);
+  if (!con.ok()) return false;
+  Status attached =
+      (*con)->exec("ATTACH " + db::QuoteLiteral(path.string()) +
+                   " AS f (READ_ONLY, STORAGE_VERSION " + db::QuoteLiteral(version) + ")");
+  return !attached.ok() &&
+         attached.message().find("lower than what the database itself uses") != std::string::npos;
 }
 
 }  // namespace n4a::testing

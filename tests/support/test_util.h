@@ -29,4 +29,9 @@ std::filesystem::path SourcePath(const std::string& relative);
 // Reads a whole file; empty string when it cannot be read.
 std::string ReadFileOrEmpty(const std::filesystem::path& path);
 
+// Whether the DuckDB file at `path` is written with a storage version newer
+// than `version` (e.g. "v1.2.0"): DuckDB refuses to attach a file at a lower
+// storage version than its own, and attaching it at its own changes nothing.
+bool StorageVersionAbove(const std::filesystem::path& path, const std::string& version);
+
 }  // namespace n4a::testing
