@@ -3,7 +3,9 @@
 
 #include <functional>
 #include <future>
+#include <iterator>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <system_error>
@@ -42,6 +44,18 @@ class WorkspaceStore::Impl {
   // arrays_.prepare(), started with the first buffered arrays (its error, if
   // any, comes again from write_part). Joined before arrays_ goes.
   std::future<Status> arrays_prepared_;
+  // An early array part (buffer_prediction): rows taken from
+  // pending_arrays_ and written durably on a second thread, so that the
+  // writers go on meanwhile, until take_early_part() takes its refs (or,
+  // if it failed, gives its rows back). At most one is in flight; joined,
+  // like arrays_prepared_, before arrays_ goes.
+  struct EarlyPart {
+    std::string dataset;
+    std::vector<objects::ArrayRow> rows;
+    std::string relative_path;  // set by the thread that writes it
+  };
+  std::shared_ptr<EarlyPart> early_part_;
+  std::future<Status> early_part_written_;  // valid while one is in flight
   int64_t last_flush_micros_ = 0;
   // Files of the buffer published with Publish::kBatched (artifacts) and
   // not yet made durable by sync_files().
@@ -53,14 +67,24 @@ class WorkspaceStore::Impl {
   Env* env() const { return options_.env; }
   int64_t now() const { return options_.env->now_micros(); }
 
-  // Commit protocol step 1 for a batch: writes the array part files that
-  // the next catalog transaction references, appending their rows to
-  // `refs`, then makes them and the batch's artifact files durable with one
-  // filesystem sync. A dataset whose part fails stays pending for the next
-  // flush. Requires mu_ (held by the flushing thread).
+  // Commit protocol step 1 for a batch: waits for the early part in
+  // flight, writes the pending arrays of each dataset to a part file,
+  // appending their refs to `refs` (the next catalog transaction's), then
+  // makes them and the batch's artifact files durable with one filesystem
+  // sync. A dataset whose part fails stays pending for the next flush.
+  // Requires mu_ (held by the flushing thread, which waits for this one).
   Status sync_files(std::vector<catalog::PendingWrites::ArrayRef>* refs) {
+    take_early_part(refs);
     while (!pending_arrays_.empty()) {
-      N4A_TRY(write_array_part(pending_arrays_.begin()->first, objects::Publish::kBatched, refs));
+      auto it = pending_arrays_.begin();
+      N4A_ASSIGN_OR_RETURN(std::string part,
+                           arrays_.write_part(it->first, it->second, objects::Publish::kBatched));
+      unsynced_files_ = true;
+      for (const objects::ArrayRow& row : it->second) {
+        refs->push_back({row.prediction_id, it->first, part});
+      }
+      pending_array_bytes_.erase(it->first);
+      pending_arrays_.erase(it);
     }
     if (!unsynced_files_) return Status::Ok();
     N4A_TRY(env()->sync_filesystem(window_.path()));
@@ -68,21 +92,41 @@ class WorkspaceStore::Impl {
     return Status::Ok();
   }
 
-  // Writes the pending arrays of `dataset` to a part file and appends their
-  // refs to `refs`. On error the rows stay pending. Requires mu_ (held by
-  // this thread or, in a commit, by the thread that waits for this one).
-  // `dataset` is a copy: callers pass keys of pending_arrays_, erased here.
-  Status write_array_part(std::string dataset, objects::Publish publish,
-                          std::vector<catalog::PendingWrites::ArrayRef>* refs) {
-    auto it = pending_arrays_.find(dataset);
-    N4A_ASSIGN_OR_RETURN(std::string part, arrays_.write_part(dataset, it->second, publish));
-    for (const objects::ArrayRow& row : it->second) {
-      refs->push_back({row.prediction_id, dataset, part});
-    }
-    pending_arrays_.erase(it);
+  // Starts writing the pending arrays of `dataset` to a durable part on a
+  // second thread (after waiting for the part in flight, if any).
+  // Requires mu_.
+  void start_early_part(const std::string& dataset) {
+    take_early_part(&pending_.array_refs);
+    auto part = std::make_shared<EarlyPart>();
+    part->dataset = dataset;
+    part->rows = std::move(pending_arrays_[dataset]);
+    pending_arrays_.erase(dataset);
     pending_array_bytes_.erase(dataset);
-    if (publish == objects::Publish::kBatched) unsynced_files_ = true;
-    return Status::Ok();
+    early_part_ = part;
+    early_part_written_ = run_async([this, part]() -> Status {
+      N4A_ASSIGN_OR_RETURN(part->relative_path, arrays_.write_part(part->dataset, part->rows,
+                                                                   objects::Publish::kDurable));
+      return Status::Ok();
+    });
+  }
+
+  // Waits for the early part in flight, if any, and appends its rows' refs
+  // to `refs`. A failure is not final: its rows are pending again, for the
+  // commit (which reports the error if it persists). Requires mu_ (held by
+  // this thread or, in a commit, by the thread that waits for this one).
+  void take_early_part(std::vector<catalog::PendingWrites::ArrayRef>* refs) {
+    if (!early_part_written_.valid()) return;
+    const bool written = early_part_written_.get().ok();
+    std::shared_ptr<EarlyPart> part = std::move(early_part_);
+    if (written) {
+      for (const objects::ArrayRow& row : part->rows) {
+        refs->push_back({row.prediction_id, part->dataset, part->relative_path});
+      }
+      return;
+    }
+    std::vector<objects::ArrayRow>& pending = pending_arrays_[part->dataset];
+    pending.insert(pending.end(), std::make_move_iterator(part->rows.begin()),
+                   std::make_move_iterator(part->rows.end()));
   }
 
   // fn() on a second thread (on this one if no thread can be started).
@@ -105,7 +149,7 @@ class WorkspaceStore::Impl {
     if (pending_.empty()) return Status::Ok();
     std::vector<catalog::PendingWrites::ArrayRef> refs;
     std::future<Status> files;
-    if (!pending_arrays_.empty() || unsynced_files_)
+    if (!pending_arrays_.empty() || unsynced_files_ || early_part_written_.valid())
       files = run_async([this, &refs] { return sync_files(&refs); });
     Status s = window_.write([&](db::Connection& con) {
       if (!files.valid()) return catalog::ApplyWrites(con, pending_);
@@ -188,14 +232,10 @@ class WorkspaceStore::Impl {
       pending_arrays_[dataset].push_back(std::move(*arrays));
       // Parts are written as arrays accumulate, while a sweep goes on, not
       // all in the commit window that ends it; durably at once, since this
-      // is off the commit's path (its sync then has less to write). A
-      // failure is not final: the rows stay pending for the commit (which
-      // reports it if it persists), and the next early try waits for as many
-      // bytes again.
-      if (bytes >= kEarlyArrayPartBytes &&
-          !write_array_part(dataset, objects::Publish::kDurable, &pending_.array_refs).ok()) {
-        pending_array_bytes_[dataset] = 0;
-      }
+      // is off the commit's path (its sync then has less to write); and on
+      // a second thread, so that a part begun as the sweep ends runs while
+      // the commit opens the catalog.
+      if (bytes >= kEarlyArrayPartBytes) start_early_part(dataset);
     }
     N4A_TRY(maybe_flush_locked());
     return id;

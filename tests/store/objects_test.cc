@@ -2,8 +2,10 @@
 // compaction, vacuum and check.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "catalog/schema.h"
 #include "n4a/workspace_store.h"
@@ -213,16 +215,22 @@ TEST(StoreObjectsTest, ArraysOfAFailedCommitAreCommittedByTheRetry) {
 }
 
 // Arrays are written to a part file as soon as 4 MB of them are buffered,
-// before the commit, which then references that part; a failed early write
-// leaves the rows buffered, and the commit writes and references them.
+// on a second thread, before the commit, which then references that part;
+// a commit that begins while the part is written waits for it; a failed
+// early write leaves the rows buffered, and the commit writes and
+// references them.
 TEST(StoreObjectsTest, EarlyArrayPartsAreCommittedWithTheirPredictions) {
-  for (bool fail_early : {false, true}) {
+  enum class Mode { kCommitLater, kCommitAtOnce, kFailEarly };
+  for (Mode mode : {Mode::kCommitLater, Mode::kCommitAtOnce, Mode::kFailEarly}) {
+    SCOPED_TRACE(static_cast<int>(mode));
     Fixture f;
     ASSERT_TRUE(f.store->flush().ok());
-    const auto parts = [&] {
+    const auto parts = [&] {  // published part files, not temps
       std::error_code ec;
-      std::filesystem::directory_iterator it(f.dir / "arrays" / "gasoline", ec);
-      return ec ? 0 : std::distance(it, std::filesystem::directory_iterator());
+      long n = 0;
+      for (const auto& e : std::filesystem::directory_iterator(f.dir / "arrays" / "gasoline", ec))
+        n += e.path().extension() == ".parquet";
+      return n;
     };
     auto committed = [&] {
       auto con = db::Connection::open((f.dir / "store.duckdb").string(), db::AccessMode::kReadOnly);
@@ -235,37 +243,42 @@ TEST(StoreObjectsTest, EarlyArrayPartsAreCommittedWithTheirPredictions) {
     big.y_pred.assign(100'000, 2.0);
     for (int i = 0; i < 3; ++i) {
       big.y_pred[0] = i;
-      if (fail_early && i == 2) f.env.fail_next_rename();
+      if (mode == Mode::kFailEarly && i == 2) f.env.fail_next_rename();
       auto id = f.store->save_prediction(Pred(f.pipeline, "fold_" + std::to_string(i)), big);
       ASSERT_TRUE(id.ok()) << id.status().ToString();
       ids.push_back(*id);
     }
-    EXPECT_EQ(parts(), fail_early ? 0 : 1);  // 4.8 MB: written before any commit
+    if (mode == Mode::kCommitLater) {
+      // 4.8 MB: a part is published before any commit.
+      for (int wait = 0; wait < 1000 && parts() == 0; ++wait)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      EXPECT_EQ(parts(), 1);
+    }
     EXPECT_EQ(committed(), 0);
-    PredictionArrays small;
-    small.y_true = {1};
-    small.y_pred = {3};
-    ids.push_back(*f.store->save_prediction(Pred(f.pipeline, "fold_3"), small));
+    if (mode != Mode::kCommitAtOnce) {
+      PredictionArrays small;
+      small.y_true = {1};
+      small.y_pred = {3};
+      ids.push_back(*f.store->save_prediction(Pred(f.pipeline, "fold_3"), small));
+    }
     ASSERT_TRUE(f.store->flush().ok());
-    EXPECT_EQ(parts(), fail_early ? 1 : 2);
-    EXPECT_EQ(committed(), 4);
+    EXPECT_EQ(parts(), mode == Mode::kCommitLater ? 2 : 1);
+    EXPECT_EQ(committed(), static_cast<int64_t>(ids.size()));
     for (int i = 0; i < 3; ++i) {
       auto back = f.store->load_prediction_arrays(ids[static_cast<size_t>(i)]);
       ASSERT_TRUE(back.ok()) << back.status().ToString();
       EXPECT_EQ(back->y_pred[0], i);
       EXPECT_EQ(back->y_pred.size(), 100'000u);
     }
-    EXPECT_EQ(f.store->load_prediction_arrays(ids[3])->y_pred, std::vector<double>{3});
+    if (mode != Mode::kCommitAtOnce) {
+      EXPECT_EQ(f.store->load_prediction_arrays(ids[3])->y_pred, std::vector<double>{3});
+    }
     auto check = f.store->check();
     ASSERT_TRUE(check.ok()) << check.status().ToString();
     EXPECT_TRUE(check->ok());
   }
 }
 
-// Artifact files are published batched: the filesystem sync before the
-// catalog commit is what makes them durable, so a failed sync must fail the
-// commit (no row may reference a file that is not durable), and the retry
-// must sync again before it commits.
 TEST(StoreObjectsTest, CommitWaitsForTheSyncOfItsArtifactFiles) {
   Fixture f;
   ASSERT_TRUE(f.store->flush().ok());
