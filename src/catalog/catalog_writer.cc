@@ -322,6 +322,12 @@ PipelineRecord* PendingWrites::find_pipeline(const std::string& id) {
   return it == pipeline_rows_.end() ? nullptr : &pipelines[it->second];
 }
 
+RunRecord* PendingWrites::find_run(const std::string& id) {
+  auto it =
+      std::find_if(runs.begin(), runs.end(), [&](const RunRecord& r) { return r.run_id == id; });
+  return it == runs.end() ? nullptr : &*it;
+}
+
 size_t PendingWrites::row_count() const {
   return projects.size() + runs.size() + pipelines.size() + chains.size() + predictions.size() +
          logs.size() + statements.size() + artifacts.size() + array_refs.size();

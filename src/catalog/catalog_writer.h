@@ -62,6 +62,8 @@ struct PendingWrites {
   // The buffered row of pipeline `id`, or null when it is not in this batch.
   // Completing a pipeline of the batch edits its row: no UPDATE to apply.
   PipelineRecord* find_pipeline(const std::string& id);
+  // The same for run `id` (a batch holds a run or two: a scan).
+  RunRecord* find_run(const std::string& id);
 
   size_t row_count() const;
   bool empty() const { return row_count() == 0; }

@@ -83,10 +83,17 @@ Status WorkspaceStore::complete_run(const std::string& run_id, const Json& summa
   std::lock_guard lock(impl_->mu_);
   N4A_TRY(impl_->check_writable());
   N4A_TRY(impl_->require_run(run_id));
-  N4A_TRY(impl_->update(
-      "UPDATE runs SET status = 'completed', summary = $1, completed_at = make_timestamp($2), "
-      "error = NULL WHERE run_id = $3",
-      {summary.dump(), impl_->now(), run_id}, NoRun(run_id)));
+  if (RunRecord* r = impl_->pending_.find_run(run_id)) {
+    r->status = "completed";
+    r->summary = summary;
+    r->completed_at = impl_->now();
+    r->error.clear();
+  } else {
+    N4A_TRY(impl_->update(
+        "UPDATE runs SET status = 'completed', summary = $1, completed_at = make_timestamp($2), "
+        "error = NULL WHERE run_id = $3",
+        {summary.dump(), impl_->now(), run_id}, NoRun(run_id)));
+  }
   return impl_->flush_locked();
 }
 
@@ -94,10 +101,16 @@ Status WorkspaceStore::fail_run(const std::string& run_id, const std::string& er
   std::lock_guard lock(impl_->mu_);
   N4A_TRY(impl_->check_writable());
   N4A_TRY(impl_->require_run(run_id));
-  N4A_TRY(impl_->update(
-      "UPDATE runs SET status = 'failed', error = $1, completed_at = make_timestamp($2) "
-      "WHERE run_id = $3",
-      {error, impl_->now(), run_id}, NoRun(run_id)));
+  if (RunRecord* r = impl_->pending_.find_run(run_id)) {
+    r->status = "failed";
+    r->error = error;
+    r->completed_at = impl_->now();
+  } else {
+    N4A_TRY(impl_->update(
+        "UPDATE runs SET status = 'failed', error = $1, completed_at = make_timestamp($2) "
+        "WHERE run_id = $3",
+        {error, impl_->now(), run_id}, NoRun(run_id)));
+  }
   return impl_->flush_locked();
 }
 
@@ -105,8 +118,12 @@ Status WorkspaceStore::interrupt_run(const std::string& run_id) {
   std::lock_guard lock(impl_->mu_);
   N4A_TRY(impl_->check_writable());
   N4A_TRY(impl_->require_run(run_id));
-  N4A_TRY(impl_->update("UPDATE runs SET status = 'interrupted' WHERE run_id = $1", {run_id},
-                        NoRun(run_id)));
+  if (RunRecord* r = impl_->pending_.find_run(run_id)) {
+    r->status = "interrupted";
+  } else {
+    N4A_TRY(impl_->update("UPDATE runs SET status = 'interrupted' WHERE run_id = $1", {run_id},
+                          NoRun(run_id)));
+  }
   return impl_->flush_locked();
 }
 

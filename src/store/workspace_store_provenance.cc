@@ -24,6 +24,10 @@ Status WorkspaceStore::set_run_provenance(const std::string& run_id, const Json&
   std::lock_guard lock(impl_->mu_);
   N4A_TRY(impl_->check_writable());
   N4A_TRY(impl_->require_run(run_id));
+  if (RunRecord* r = impl_->pending_.find_run(run_id)) {
+    r->provenance = provenance;
+    return Status::Ok();
+  }
   return impl_->update("UPDATE runs SET provenance = $1 WHERE run_id = $2",
                        {provenance.dump(), run_id}, "run " + run_id + " does not exist");
 }

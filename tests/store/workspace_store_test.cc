@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 
 #include "catalog/schema.h"
 #include "support/test_util.h"
@@ -149,6 +150,40 @@ TEST(WorkspaceStoreTest, PipelineEndsTheSameInAndAfterItsBatch) {
     EXPECT_GT(p->completed_at, 0);
   }
   EXPECT_TRUE(store->complete_pipeline("nope", 1, 1, "rmse", 1).IsNotFound());
+}
+
+// The same for a run: its provenance and its end edit its buffered row while
+// it is in the batch being built, and are UPDATEs once it is committed.
+TEST(WorkspaceStoreTest, RunEndsTheSameInAndAfterItsBatch) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.str());
+  const Json provenance = {{"user", "ada"}, {"host", "lab-1"}};
+  for (bool committed : {false, true}) {
+    SCOPED_TRACE(committed ? "committed" : "buffered");
+    std::map<std::string, std::string> ends;  // run id -> how it ended
+    for (const char* end : {"completed", "failed", "interrupted"}) {
+      const std::string run = *store->begin_run(end, {}, {});
+      if (committed) ASSERT_TRUE(store->flush().ok());
+      ASSERT_TRUE(store->set_run_provenance(run, provenance).ok());
+      const std::string how = end;
+      Status s = how == "completed" ? store->complete_run(run, {{"best", 0.25}})
+                 : how == "failed"  ? store->fail_run(run, "out of memory")
+                                    : store->interrupt_run(run);
+      ASSERT_TRUE(s.ok()) << s.ToString();
+      ends[run] = how;
+    }
+    for (const auto& [id, how] : ends) {
+      auto r = store->get_run(id);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      EXPECT_EQ(r->status, how);
+      EXPECT_EQ(r->provenance, provenance);
+      const Json summary = how == "completed" ? Json{{"best", 0.25}} : Json();
+      EXPECT_EQ(r->summary, summary);
+      EXPECT_EQ(r->error, how == "failed" ? "out of memory" : "");
+      EXPECT_EQ(r->completed_at > 0, how != "interrupted");
+    }
+  }
+  EXPECT_TRUE(store->set_run_provenance("nope", provenance).IsNotFound());
 }
 
 TEST(WorkspaceStoreTest, UnknownIdsAreRefusedAndChangeNothing) {
