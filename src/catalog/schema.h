@@ -11,11 +11,12 @@
 
 namespace n4a::catalog {
 
-// What follows `ATTACH 'path' AS name` to create a new catalog file: the
-// DuckDB storage version it is written with (docs/formats/catalog.md; readers
-// need DuckDB 1.3 or newer). Attaching an existing file without it keeps the
-// version that file has.
-std::string NewCatalogAttachOptions();
+// What follows `ATTACH 'path' AS name` when n4a attaches a catalog to write
+// it (docs/formats/catalog.md): the rows per row group of what it appends
+// and, for a file that does not exist yet (`new_file`), the DuckDB storage
+// version it is written with (readers need DuckDB 1.3 or newer). Attaching
+// an existing file keeps the version that file has.
+std::string WriteAttachOptions(bool new_file);
 
 // The newest schema version this binary knows.
 int64_t LatestSchemaVersion();

@@ -42,7 +42,7 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
   std::string options = " (READ_ONLY)";
   if (mode == LockMode::kExclusive) {
     // The exclusive lock keeps anyone else from creating it meanwhile.
-    options = env_->file_exists(catalog_path()) ? "" : catalog::NewCatalogAttachOptions();
+    options = catalog::WriteAttachOptions(!env_->file_exists(catalog_path()));
   }
   Status attached = instance_->exec("ATTACH " + db::QuoteLiteral(catalog_path()) + " AS " + kAlias +
                                     options + "; USE " + kAlias);

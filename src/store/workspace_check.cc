@@ -148,7 +148,7 @@ Result<VacuumReport> WorkspaceStore::vacuum() {
     // database into a new file is what gives space back.
     N4A_ASSIGN_OR_RETURN(db::Table name, con.query("SELECT current_database()"));
     N4A_TRY(con.exec("ATTACH " + db::QuoteLiteral(fresh) + " AS n4a_fresh" +
-                     catalog::NewCatalogAttachOptions()));
+                     catalog::WriteAttachOptions(/*new_file=*/true)));
     Status s = con.exec("COPY FROM DATABASE " + db::QuoteIdentifier(Str(name.rows[0][0])) +
                         " TO n4a_fresh");
     if (s.ok()) s = con.exec("DETACH n4a_fresh");

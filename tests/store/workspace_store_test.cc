@@ -163,7 +163,9 @@ TEST(WorkspaceStoreTest, RunEndsTheSameInAndAfterItsBatch) {
     std::map<std::string, std::string> ends;  // run id -> how it ended
     for (const char* end : {"completed", "failed", "interrupted"}) {
       const std::string run = *store->begin_run(end, {}, {});
-      if (committed) ASSERT_TRUE(store->flush().ok());
+      if (committed) {
+        ASSERT_TRUE(store->flush().ok());
+      }
       ASSERT_TRUE(store->set_run_provenance(run, provenance).ok());
       const std::string how = end;
       Status s = how == "completed" ? store->complete_run(run, {{"best", 0.25}})
@@ -335,6 +337,40 @@ TEST(WorkspaceStoreTest, NewCatalogsUseTheNewerStorageVersionAndOldOnesKeepTheir
   ASSERT_TRUE(old->close().ok());
   EXPECT_FALSE(testing::StorageVersionAbove(dir / "old" / "store.duckdb", "v1.0.0"));
   EXPECT_EQ(Count(*OpenOrDie((dir / "old").string()), "SELECT count(*) FROM predictions"), 1);
+}
+
+// Commits append row groups of at most 16,384 rows (DuckDB's default is
+// 122,880): the checkpoint that closes a window rewrites the last partly
+// filled group of each table it appended to, so its size bounds that work.
+TEST(WorkspaceStoreTest, CommitsAppendRowGroupsOfBoundedSize) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.str());
+  auto run = *store->begin_run("r", {}, {});
+  auto pipeline = *store->begin_pipeline(run, "PLS(3)", {}, {}, "gasoline", "abc");
+  for (int batch : {20'000, 100}) {
+    for (int i = 0; i < batch; ++i) {
+      ASSERT_TRUE(
+          store
+              ->save_prediction(Pred(
+                  pipeline, "fold_" + std::to_string(i) + "_" + std::to_string(batch), "val", 1, 0))
+              .ok());
+    }
+    ASSERT_TRUE(store->flush().ok());
+  }
+  ASSERT_TRUE(store->close().ok());
+  auto con = db::Connection::open((dir / "store.duckdb").string(), db::AccessMode::kReadOnly);
+  ASSERT_TRUE(con.ok());
+  auto groups = (*con)->query(
+      "SELECT row_group_id, max(count) AS n FROM pragma_storage_info('predictions') "
+      "WHERE segment_type <> 'VALIDITY' GROUP BY ALL ORDER BY 1");
+  ASSERT_TRUE(groups.ok()) << groups.status().ToString();
+  int64_t rows = 0;
+  for (const auto& g : groups->rows) {
+    EXPECT_LE(std::get<int64_t>(g[1]), 16'384);
+    rows += std::get<int64_t>(g[1]);
+  }
+  EXPECT_EQ(rows, 20'100);
+  EXPECT_GE(groups->rows.size(), 2u);
 }
 
 TEST(WorkspaceStoreTest, NewerSchemaIsRefused) {
