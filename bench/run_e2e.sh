@@ -15,7 +15,12 @@
 #      (+ refit) on the gasoline data (60 x 401), WIDE_REPEATS times (default
 #      1): sweep wall time and peak memory (max RSS), with and without
 #      recording; there the per-variant records, not the arrays, are the work;
-#   4. the gasoline example (135 variants) wall time, recorded.
+#   4. recording into a grown workspace: GROWN_SWEEPS (default 3) wide sweeps
+#      recorded into one workspace (~65,000 predictions each), then the
+#      40-variant sweep recorded into it and into a fresh one, REPEATS times
+#      interleaved: what a commit costs once a workspace holds months of
+#      experiments, against a fresh one;
+#   5. the gasoline example (135 variants) wall time, recorded.
 # Writes bench/results/run_summary.json and prints a table. Goal: recording
 # adds at most 15% to the sweep.
 #
@@ -94,6 +99,8 @@ run_once() {
     # one right before would time ext4's inode allocator skipping hundreds of
     # just-freed inodes: +0.2 s of kernel time that users do not see.)
     args=(-w "$TMP/${config}_ws$3")
+  elif [ "$1" = grown ]; then
+    args=(-w "$TMP/grown_ws")
   fi
   local t0 t1
   t0=$(now)
@@ -118,6 +125,15 @@ for i in $(seq 1 "${WIDE_REPEATS:-1}"); do
   echo "wide_no_record $(run_once wide 5400 no_record "$TMP/a.json")" >> "$TMP/times"
   echo "wide_record $(run_once wide 5400 record "$TMP/b.json" "$i")" >> "$TMP/times"
 done
+for i in $(seq 1 "${GROWN_SWEEPS:-3}"); do
+  run_once wide 5400 grown "$TMP/a.json" > /dev/null
+done
+"$N4A" --workspace "$TMP/grown_ws" sql "SELECT count(*) AS n FROM predictions" --format json \
+  > "$TMP/grown.json"
+for i in $(seq 1 "$REPEATS"); do
+  echo "grown_fresh $(run_once sweep 40 record "$TMP/b.json" "_fresh$i")" >> "$TMP/times"
+  echo "grown_record $(run_once sweep 40 grown "$TMP/b.json")" >> "$TMP/times"
+done
 # Bytes of the last recorded workspace of each sweep, by folder.
 for config in sweep long wide; do
   echo "$config $(du -sb "$TMP/${config}_ws1/artifacts" "$TMP/${config}_ws1/arrays" \
@@ -127,9 +143,10 @@ t0=$(now)
 "$N4A" run examples/gasoline_sweep.json -w "$TMP/gasoline_ws" --jobs "$JOBS" --format json > "$TMP/g.json"
 t1=$(now)
 
-python3 - "$TMP/times" "$TMP/g.json" "$t0" "$t1" "$OUT/run_summary.json" "$JOBS" "$TMP/sizes" <<'PY'
+python3 - "$TMP/times" "$TMP/g.json" "$t0" "$t1" "$OUT/run_summary.json" "$JOBS" "$TMP/sizes" \
+  "$TMP/grown.json" "${GROWN_SWEEPS:-3}" <<'PY'
 import json, statistics, sys
-times, gasoline, t0, t1, out, jobs, sizes = sys.argv[1:]
+times, gasoline, t0, t1, out, jobs, sizes, grown, grown_sweeps = sys.argv[1:]
 rows = [line.split() for line in open(times)]
 def med(mode, col):
     return statistics.median(float(r[col]) for r in rows if r[0] == mode)
@@ -163,6 +180,11 @@ for line in open(sizes):
     name, artifacts, arrays, catalog = line.split()
     s[f"{name}_workspace_mb"] = {"artifacts": int(artifacts) / 1e6, "arrays": int(arrays) / 1e6,
                                  "catalog": int(catalog) / 1e6}
+s["grown_prior_wide_sweeps"] = int(grown_sweeps)
+s["grown_predictions"] = json.load(open(grown))[0]["n"]
+s["grown_fresh_sweep_s"] = med("grown_fresh", 2) / 1000
+s["grown_record_sweep_s"] = med("grown_record", 2) / 1000
+s["grown_vs_fresh"] = s["grown_record_sweep_s"] / s["grown_fresh_sweep_s"] - 1
 json.dump(s, open(out, "w"), indent=2)
 print(f"n4a run: recording overhead ({s['sweep']}, --jobs {jobs}, median of {s['repeats']})")
 print(f"  {'':28} {'--no-record':>12} {'recorded':>10} {'overhead':>9}")
@@ -182,6 +204,9 @@ for name, label in (("sweep", "40-variant"), ("long", "504-variant"), ("wide", "
     w = s[f"{name}_workspace_mb"]
     print(f"  recorded workspace of the {label} sweep: artifacts {w['artifacts']:.1f} MB, "
           f"arrays {w['arrays']:.1f} MB, catalog {w['catalog']:.1f} MB")
+print(f"  the 40-variant sweep recorded into a workspace grown by {s['grown_prior_wide_sweeps']} wide "
+      f"sweeps ({s['grown_predictions']:,} predictions): {s['grown_record_sweep_s']:.2f} s, against "
+      f"{s['grown_fresh_sweep_s']:.2f} s into a fresh one (+{100*s['grown_vs_fresh']:.1f}%)")
 print(f"gasoline example: {g['completed']} variants recorded in {s['gasoline_process_s']:.2f} s "
       f"(sweep {s['gasoline_sweep_s']:.2f} s); best {s['gasoline_best']}, test RMSE {s['gasoline_best_test_rmse']:.3f}")
 PY

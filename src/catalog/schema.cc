@@ -68,15 +68,14 @@ const std::vector<const char*>& Migrations() {
 }  // namespace
 
 std::string WriteAttachOptions(bool new_file) {
-  // Each commit appends new row groups, and a checkpoint rewrites the last,
-  // partly filled row group of every table a commit appended to (merged
-  // with the new rows). With DuckDB's 122,880 rows per group, that rewrite
-  // grows with the workspace: ~0.6 s per commit at 650,000 predictions.
-  // 16,384 bounds it; a cold query then reads a few more groups.
-  // Checkpoints of storage versions before 1.1 convert every column's
-  // distinct statistics to the old format, a quarter of a small window's
-  // checkpoint; 1.3 also stores strings more compactly.
-  return new_file ? " (ROW_GROUP_SIZE 16384, STORAGE_VERSION 'v1.3.0')" : " (ROW_GROUP_SIZE 16384)";
+  // A checkpoint rewrites the last, partly filled row group of every table
+  // a commit appended to, merged with the new rows: with DuckDB's 122,880
+  // rows per group that work grows with the workspace (~0.6 s per commit
+  // at 650,000 predictions). 4,096 bounds it; a cold query then reads more
+  // groups (docs/formats/catalog.md).
+  std::string options = " (ROW_GROUP_SIZE 4096";
+  if (new_file) options += std::string(", ") + kStorageVersionOption;
+  return options + ")";
 }
 
 int64_t LatestSchemaVersion() {

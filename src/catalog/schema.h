@@ -11,11 +11,16 @@
 
 namespace n4a::catalog {
 
-// What follows `ATTACH 'path' AS name` when n4a attaches a catalog to write
-// it (docs/formats/catalog.md): the rows per row group of what it appends
-// and, for a file that does not exist yet (`new_file`), the DuckDB storage
-// version it is written with (readers need DuckDB 1.3 or newer). Attaching
-// an existing file keeps the version that file has.
+// The ATTACH option that gives a new catalog file the DuckDB storage version
+// n4a writes (docs/formats/catalog.md; readers need DuckDB 1.3 or newer):
+// older versions' checkpoints convert every column's distinct statistics to
+// the pre-1.1 format, a quarter of a small window's checkpoint.
+// Attaching an existing file without it keeps the version that file has.
+inline constexpr char kStorageVersionOption[] = "STORAGE_VERSION 'v1.3.0'";
+
+// What follows `ATTACH 'path' AS name` in a window that writes the catalog:
+// the rows per row group of what it appends and, for a file that does not
+// exist yet (`new_file`), kStorageVersionOption.
 std::string WriteAttachOptions(bool new_file);
 
 // The newest schema version this binary knows.

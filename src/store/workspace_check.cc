@@ -147,8 +147,10 @@ Result<VacuumReport> WorkspaceStore::vacuum() {
     // DuckDB reuses freed blocks but does not shrink its file: copying the
     // database into a new file is what gives space back.
     N4A_ASSIGN_OR_RETURN(db::Table name, con.query("SELECT current_database()"));
-    N4A_TRY(con.exec("ATTACH " + db::QuoteLiteral(fresh) + " AS n4a_fresh" +
-                     catalog::WriteAttachOptions(/*new_file=*/true)));
+    // DuckDB's default row groups: the copy is laid out for reading; the
+    // commits after it append small groups (catalog::WriteAttachOptions).
+    N4A_TRY(con.exec("ATTACH " + db::QuoteLiteral(fresh) + " AS n4a_fresh (" +
+                     catalog::kStorageVersionOption + ")"));
     Status s = con.exec("COPY FROM DATABASE " + db::QuoteIdentifier(Str(name.rows[0][0])) +
                         " TO n4a_fresh");
     if (s.ok()) s = con.exec("DETACH n4a_fresh");
