@@ -5,7 +5,6 @@
 #include <future>
 #include <iterator>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <system_error>
@@ -49,12 +48,13 @@ class WorkspaceStore::Impl {
   // writers go on meanwhile, until take_early_part() takes its refs (or,
   // if it failed, gives its rows back). At most one is in flight; joined,
   // like arrays_prepared_, before arrays_ goes.
+  // Its fields are the writing thread's until early_part_written_ is got.
   struct EarlyPart {
     std::string dataset;
     std::vector<objects::ArrayRow> rows;
     std::string relative_path;  // set by the thread that writes it
   };
-  std::shared_ptr<EarlyPart> early_part_;
+  EarlyPart early_part_;
   std::future<Status> early_part_written_;  // valid while one is in flight
   int64_t last_flush_micros_ = 0;
   // Files of the buffer published with Publish::kBatched (artifacts) and
@@ -97,15 +97,13 @@ class WorkspaceStore::Impl {
   // Requires mu_.
   void start_early_part(const std::string& dataset) {
     take_early_part(&pending_.array_refs);
-    auto part = std::make_shared<EarlyPart>();
-    part->dataset = dataset;
-    part->rows = std::move(pending_arrays_[dataset]);
+    early_part_ = {dataset, std::move(pending_arrays_[dataset]), ""};
     pending_arrays_.erase(dataset);
     pending_array_bytes_.erase(dataset);
-    early_part_ = part;
-    early_part_written_ = run_async([this, part]() -> Status {
-      N4A_ASSIGN_OR_RETURN(part->relative_path, arrays_.write_part(part->dataset, part->rows,
-                                                                   objects::Publish::kDurable));
+    early_part_written_ = run_async([this]() -> Status {
+      EarlyPart& part = early_part_;
+      N4A_ASSIGN_OR_RETURN(part.relative_path,
+                           arrays_.write_part(part.dataset, part.rows, objects::Publish::kDurable));
       return Status::Ok();
     });
   }
@@ -117,16 +115,16 @@ class WorkspaceStore::Impl {
   void take_early_part(std::vector<catalog::PendingWrites::ArrayRef>* refs) {
     if (!early_part_written_.valid()) return;
     const bool written = early_part_written_.get().ok();
-    std::shared_ptr<EarlyPart> part = std::move(early_part_);
+    EarlyPart part = std::move(early_part_);
     if (written) {
-      for (const objects::ArrayRow& row : part->rows) {
-        refs->push_back({row.prediction_id, part->dataset, part->relative_path});
+      for (const objects::ArrayRow& row : part.rows) {
+        refs->push_back({row.prediction_id, part.dataset, part.relative_path});
       }
       return;
     }
-    std::vector<objects::ArrayRow>& pending = pending_arrays_[part->dataset];
-    pending.insert(pending.end(), std::make_move_iterator(part->rows.begin()),
-                   std::make_move_iterator(part->rows.end()));
+    std::vector<objects::ArrayRow>& pending = pending_arrays_[part.dataset];
+    pending.insert(pending.end(), std::make_move_iterator(part.rows.begin()),
+                   std::make_move_iterator(part.rows.end()));
   }
 
   // fn() on a second thread (on this one if no thread can be started).
