@@ -8,6 +8,7 @@
 #include <map>
 
 #include "catalog/schema.h"
+#include "store/catalog_window.h"
 #include "support/test_util.h"
 #include "util/database.h"
 #include "util/fault_injection_env.h"
@@ -371,6 +372,34 @@ TEST(WorkspaceStoreTest, CommitsAppendRowGroupsOfBoundedSize) {
   }
   EXPECT_EQ(rows, 20'100);
   EXPECT_GE(groups->rows.size(), 5u);
+}
+
+// A write window's COMMIT writes the transaction into store.duckdb by a
+// checkpoint, with no write-ahead log: once COMMIT returns, the catalog file
+// alone holds it, before the window even detaches.
+TEST(WorkspaceStoreTest, ACommitCheckpointsWithoutAWriteAheadLog) {
+  TempDir dir;
+  store::CatalogWindow window(dir.str(), StoreOptions{});
+  ASSERT_TRUE(window.open_or_create(OpenMode::kCreateIfMissing).ok());
+  const std::string wal = window.catalog_path() + ".wal";
+  for (int rows : {1, 2'000}) {  // below and above DuckDB's own threshold for skipping the log
+    bool wal_after_commit = true;
+    Status s = window.write([&](db::Connection& con) -> Status {
+      N4A_TRY(con.exec("BEGIN TRANSACTION"));
+      N4A_TRY(con.exec("INSERT INTO runs (run_id, name) SELECT 'r" + std::to_string(rows) +
+                       "-' || i, repeat('x', 100) FROM range(" + std::to_string(rows) + ") t(i)"));
+      N4A_TRY(con.exec("COMMIT"));
+      wal_after_commit = std::filesystem::exists(wal);
+      return Status::Ok();
+    });
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_FALSE(wal_after_commit) << rows << " rows";
+  }
+  auto con = db::Connection::open(window.catalog_path(), db::AccessMode::kReadOnly);
+  ASSERT_TRUE(con.ok());
+  auto runs = (*con)->query("SELECT count(*) FROM runs");
+  ASSERT_TRUE(runs.ok()) << runs.status().ToString();
+  EXPECT_EQ(std::get<int64_t>(runs->rows[0][0]), 2'001);
 }
 
 TEST(WorkspaceStoreTest, NewerSchemaIsRefused) {
