@@ -297,9 +297,18 @@ Status ApplyInTransaction(db::Connection& con, const PendingWrites& w) {
   N4A_TRY(AppendAll(con, "pipelines", w.pipelines, AppendPipeline));
   N4A_TRY(InsertArtifactsAndChains(con, w.artifacts, w.chains));
   N4A_TRY(SavePredictions(con, w));
-  N4A_TRY(AppendAll(con, "prediction_arrays", w.array_refs, AppendArrayRef));
   N4A_TRY(AppendAll(con, "logs", w.logs, AppendLog));
   return ApplyStatements(con, w.statements);
+}
+
+// The batch's prediction_arrays rows and the late ones, in one append (each
+// appender costs DuckDB a planned INSERT, ~0.4 ms).
+Status AppendArrayRefs(db::Connection& con, const std::vector<PendingWrites::ArrayRef>& refs,
+                       const LateArrayRefs& late_array_refs) {
+  if (!late_array_refs) return AppendAll(con, "prediction_arrays", refs, AppendArrayRef);
+  N4A_ASSIGN_OR_RETURN(std::vector<PendingWrites::ArrayRef> all, late_array_refs());
+  all.insert(all.end(), refs.begin(), refs.end());
+  return AppendAll(con, "prediction_arrays", all, AppendArrayRef);
 }
 
 }  // namespace
@@ -342,10 +351,7 @@ Status ApplyWrites(db::Connection& con, const PendingWrites& writes,
   if (writes.empty()) return Status::Ok();
   N4A_TRY(con.exec("BEGIN TRANSACTION"));
   Status s = ApplyInTransaction(con, writes);
-  if (s.ok() && late_array_refs) {
-    Result<std::vector<PendingWrites::ArrayRef>> refs = late_array_refs();
-    s = refs.ok() ? AppendAll(con, "prediction_arrays", *refs, AppendArrayRef) : refs.status();
-  }
+  if (s.ok()) s = AppendArrayRefs(con, writes.array_refs, late_array_refs);
   if (!s.ok()) {
     (void)con.exec("ROLLBACK");
     return s;

@@ -279,6 +279,41 @@ TEST(StoreObjectsTest, EarlyArrayPartsAreCommittedWithTheirPredictions) {
   }
 }
 
+// Two early parts and the rest: the first part's rows are referenced from the
+// buffer (taken when the second began), the second's and the rest's at the
+// commit; one commit references all of them.
+TEST(StoreObjectsTest, ACommitReferencesEveryEarlyPartAndTheRest) {
+  Fixture f;
+  ASSERT_TRUE(f.store->flush().ok());
+  PredictionArrays big;  // 1.6 MB: a part starts at every third one
+  big.y_true.assign(100'000, 1.0);
+  big.y_pred.assign(100'000, 2.0);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 7; ++i) {
+    big.y_pred[0] = i;
+    PredictionArrays arrays = big;
+    if (i == 6) arrays.y_pred.resize(1);  // the rest
+    auto id = f.store->save_prediction(Pred(f.pipeline, "fold_" + std::to_string(i)), arrays);
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    ids.push_back(*id);
+  }
+  ASSERT_TRUE(f.store->flush().ok());
+  auto con = db::Connection::open((f.dir / "store.duckdb").string(), db::AccessMode::kReadOnly);
+  ASSERT_TRUE(con.ok());
+  auto refs = (*con)->query(
+      "SELECT count(*), count(DISTINCT prediction_id), count(DISTINCT part_path) "
+      "FROM prediction_arrays");
+  ASSERT_TRUE(refs.ok()) << refs.status().ToString();
+  EXPECT_EQ(std::get<int64_t>(refs->rows[0][0]), 7);
+  EXPECT_EQ(std::get<int64_t>(refs->rows[0][1]), 7);
+  EXPECT_EQ(std::get<int64_t>(refs->rows[0][2]), 3);
+  for (int i = 0; i < 7; ++i) {
+    auto back = f.store->load_prediction_arrays(ids[static_cast<size_t>(i)]);
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_EQ(back->y_pred[0], i);
+  }
+}
+
 TEST(StoreObjectsTest, CommitWaitsForTheSyncOfItsArtifactFiles) {
   Fixture f;
   ASSERT_TRUE(f.store->flush().ok());
