@@ -1,5 +1,6 @@
 #include "util/uuid.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -13,10 +14,27 @@ namespace {
 struct Generator {
   std::mutex mu;
   std::mt19937_64 rng;
-  pid_t pid = -1;  // a forked child must not repeat its parent's sequence
+  bool seeded = false;  // false again in a forked child: it must not repeat its parent's ids
   uint64_t last_ms = 0;
   uint16_t counter = 0;  // the 12-bit rand_a field, used as a monotonic counter
 };
+
+// The process's generator. fork() takes its lock first, so that a child never
+// starts with it held by a thread that the child does not have, and the
+// child reseeds (no getpid() syscall per id to notice a fork).
+Generator& TheGenerator() {
+  static Generator* gen = [] {
+    auto* g = new Generator;  // never destroyed: the fork handlers use it
+    ::pthread_atfork([] { TheGenerator().mu.lock(); }, [] { TheGenerator().mu.unlock(); },
+                     [] {
+                       Generator& child = TheGenerator();
+                       child.seeded = false;
+                       child.mu.unlock();
+                     });
+    return g;
+  }();
+  return *gen;
+}
 
 void PutHex(std::string& out, uint64_t value, int digits) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -26,14 +44,14 @@ void PutHex(std::string& out, uint64_t value, int digits) {
 }  // namespace
 
 std::string NewUuidV7() {
-  static Generator gen;
+  Generator& gen = TheGenerator();
   uint64_t ms, counter, rand_b;
   {
     std::lock_guard lock(gen.mu);
-    if (gen.pid != ::getpid()) {
-      gen.pid = ::getpid();
+    if (!gen.seeded) {
       std::random_device rd;
-      gen.rng.seed((static_cast<uint64_t>(rd()) << 32) ^ rd() ^ static_cast<uint64_t>(gen.pid));
+      gen.rng.seed((static_cast<uint64_t>(rd()) << 32) ^ rd() ^ static_cast<uint64_t>(::getpid()));
+      gen.seeded = true;
     }
     uint64_t now = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                              std::chrono::system_clock::now().time_since_epoch())

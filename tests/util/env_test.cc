@@ -3,10 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <set>
 
 #include "support/test_util.h"
-#include "util/uuid.h"
 
 namespace n4a {
 namespace {
@@ -76,21 +74,6 @@ TEST(PosixEnvTest, LocksConflictBetweenOpenFilesOfOneProcess) {
   EXPECT_TRUE(*(*b)->try_lock(7, LockMode::kExclusive));
   ASSERT_TRUE((*b)->write_content("pid 1").ok());
   EXPECT_EQ(*(*b)->read_content(), "pid 1");
-}
-
-TEST(UuidTest, V7FormatAndStrictlyIncreasing) {
-  std::string prev;
-  std::set<std::string> seen;
-  for (int i = 0; i < 10000; ++i) {
-    std::string id = NewUuidV7();
-    ASSERT_EQ(id.size(), 36u);
-    EXPECT_EQ(id[14], '7');
-    EXPECT_TRUE(id[19] == '8' || id[19] == '9' || id[19] == 'a' || id[19] == 'b');
-    EXPECT_GT(id, prev);
-    prev = id;
-    seen.insert(id);
-  }
-  EXPECT_EQ(seen.size(), 10000u);
 }
 
 }  // namespace
