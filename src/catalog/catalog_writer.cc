@@ -26,6 +26,11 @@ void AppendText(db::Appender& a, const std::string& s) {
   }
 }
 
+// A JSON column's text: empty (appended as NULL) for null.
+std::string JsonText(const Json& j) {
+  return j.is_null() ? "" : j.dump();
+}
+
 void AppendJson(db::Appender& a, const Json& j) {
   if (j.is_null()) {
     a.append_null();
@@ -95,16 +100,17 @@ void AppendPipeline(db::Appender& a, const PipelineRecord& r) {
   AppendText(a, r.error);
 }
 
-void AppendChain(db::Appender& a, const ChainRecord& r) {
+void AppendChain(db::Appender& a, const PendingChain& p) {
+  const ChainRecord& r = p.record;
   a.append(std::string_view(r.chain_id));
   a.append(std::string_view(r.pipeline_id));
-  AppendJson(a, r.steps);
+  AppendText(a, p.steps);
   a.append(r.model_step_idx);
   AppendText(a, r.model_class);
   AppendText(a, r.preprocessings);
   AppendText(a, r.fold_strategy);
-  AppendJson(a, r.fold_artifacts);
-  AppendJson(a, r.shared_artifacts);
+  AppendText(a, p.fold_artifacts);
+  AppendText(a, p.shared_artifacts);
   AppendText(a, r.branch_path);
   a.append(r.source_index);
   AppendText(a, r.model_name);
@@ -197,9 +203,11 @@ Result<std::unordered_set<std::string>> ExistingArtifacts(db::Connection& con,
 // appended with its count, with no staging table or UPDATE: in a sweep's
 // commit, most references are to artifacts of the same batch.
 Status InsertArtifactsAndChains(db::Connection& con, const std::vector<ArtifactRecord>& artifacts,
-                                const std::vector<ChainRecord>& chains) {
+                                const std::vector<PendingChain>& chains) {
   RefCounts refs;
-  for (const ChainRecord& c : chains) AddChainRefs(c.fold_artifacts, c.shared_artifacts, refs);
+  for (const PendingChain& c : chains) {
+    for (const auto& [id, n] : c.refs) refs[id] += n;
+  }
   std::vector<std::string> ids;
   ids.reserve(artifacts.size());
   for (const ArtifactRecord& r : artifacts) ids.push_back(r.artifact_id);
@@ -314,10 +322,20 @@ Status AppendArrayRefs(db::Connection& con, const std::vector<PendingWrites::Arr
 }  // namespace
 
 PendingPrediction::PendingPrediction(PredictionRecord r)
-    : scores(r.scores.is_null() ? "" : r.scores.dump()),
-      best_params(r.best_params.is_null() ? "" : r.best_params.dump()) {
+    : scores(JsonText(r.scores)), best_params(JsonText(r.best_params)) {
   r.scores = nullptr;
   r.best_params = nullptr;
+  record = std::move(r);
+}
+
+PendingChain::PendingChain(ChainRecord r)
+    : steps(JsonText(r.steps)),
+      fold_artifacts(JsonText(r.fold_artifacts)),
+      shared_artifacts(JsonText(r.shared_artifacts)) {
+  AddChainRefs(r.fold_artifacts, r.shared_artifacts, refs);
+  r.steps = nullptr;
+  r.fold_artifacts = nullptr;
+  r.shared_artifacts = nullptr;
   record = std::move(r);
 }
 

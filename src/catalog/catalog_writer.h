@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "catalog/artifact_refs.h"
 #include "n4a/records.h"
 #include "util/database.h"
 
@@ -36,11 +37,23 @@ struct PendingPrediction {
   std::string best_params;
 };
 
+// A chain as a batch holds it, like a PendingPrediction: its JSON columns as
+// text, and the artifact references they hold.
+struct PendingChain {
+  explicit PendingChain(ChainRecord r);
+
+  ChainRecord record;  // with steps, fold_artifacts and shared_artifacts left null
+  std::string steps;   // JSON text, empty for null
+  std::string fold_artifacts;
+  std::string shared_artifacts;
+  RefCounts refs;
+};
+
 struct PendingWrites {
   std::vector<ProjectRecord> projects;
   std::vector<RunRecord> runs;
   std::vector<PipelineRecord> pipelines;  // appended through add_pipeline
-  std::vector<ChainRecord> chains;
+  std::vector<PendingChain> chains;
   std::vector<PendingPrediction> predictions;  // upserted on the natural key
   // Pipelines known to have no prediction in the catalog yet (made by this
   // process and never flushed with predictions): their rows cannot replace

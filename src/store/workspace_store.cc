@@ -196,13 +196,15 @@ Status WorkspaceStore::fail_pipeline(const std::string& pipeline_id, const std::
 }
 
 Result<std::string> WorkspaceStore::save_chain(ChainRecord chain) {
+  catalog::PendingChain pending(std::move(chain));  // JSON text, outside the lock
+  ChainRecord& record = pending.record;
   std::lock_guard lock(impl_->mu_);
   N4A_TRY(impl_->check_writable());
-  N4A_TRY(impl_->require_pipeline(chain.pipeline_id));
-  if (chain.chain_id.empty()) chain.chain_id = NewUuidV7();
-  if (chain.created_at == 0) chain.created_at = impl_->now();
-  std::string id = chain.chain_id;
-  impl_->pending_.chains.push_back(std::move(chain));
+  N4A_TRY(impl_->require_pipeline(record.pipeline_id));
+  if (record.chain_id.empty()) record.chain_id = NewUuidV7();
+  if (record.created_at == 0) record.created_at = impl_->now();
+  std::string id = record.chain_id;
+  impl_->pending_.chains.push_back(std::move(pending));
   N4A_TRY(impl_->maybe_flush_locked());
   return id;
 }
