@@ -21,7 +21,7 @@ Result<CompactResult> ArrayStore::compact(
   FeedGuard feed_guard(&feed_);
   for (const ArrayRow& r : rows) feed_.rows.push_back(&r);
   feed_.dataset_name = std::string(dataset_name);
-  Status s = copy_feed_to_file(out.relative_path, Publish::kDurable);
+  Status s = copy_feed_to_file(out.relative_path, Publish::kDurable, kArraysCompactedCodec);
   if (!s.ok())
     return s.WithContext("compact arrays of dataset '" + std::string(dataset_name) + "'");
   out.rows_kept = static_cast<int64_t>(rows.size());

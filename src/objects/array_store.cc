@@ -165,12 +165,13 @@ Result<std::string> ArrayStore::write_part(std::string_view dataset_name,
   FeedGuard feed_guard(&feed_);
   feed_.rows = std::move(sorted);
   feed_.dataset_name = std::string(dataset_name);
-  Status s = copy_feed_to_file(rel, publish);
+  Status s = copy_feed_to_file(rel, publish, kArraysPartCodec);
   if (!s.ok()) return s.WithContext("write arrays of dataset '" + std::string(dataset_name) + "'");
   return rel;
 }
 
-Status ArrayStore::copy_feed_to_file(const std::string& relative_path, Publish publish) {
+Status ArrayStore::copy_feed_to_file(const std::string& relative_path, Publish publish,
+                                     std::string_view codec) {
   size_t bytes = 0;
   for (const ArrayRow* r : feed_.rows) bytes += ArrayBytes(*r);
   const size_t group_rows = RowGroupRowsFor(bytes / std::max<size_t>(feed_.rows.size(), 1));
@@ -179,10 +180,11 @@ Status ArrayStore::copy_feed_to_file(const std::string& relative_path, Publish p
   const std::string temp = TempPathFor(final_path);
   FileGuard guard(env_, temp);
   N4A_TRY(ensure_writer());
-  N4A_TRY(writer_->exec(
-      "COPY (SELECT * FROM " + std::string(kFeedFunction) + "()) TO " + db::QuoteLiteral(temp) +
-      " (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE " + std::to_string(group_rows) +
-      ", KV_METADATA {" + kArraysFormatVersionKey + ": '" + kArraysFormatVersion + "'})"));
+  N4A_TRY(writer_->exec("COPY (SELECT * FROM " + std::string(kFeedFunction) + "()) TO " +
+                        db::QuoteLiteral(temp) + " (FORMAT PARQUET, COMPRESSION " +
+                        std::string(codec) + ", ROW_GROUP_SIZE " + std::to_string(group_rows) +
+                        ", KV_METADATA {" + kArraysFormatVersionKey + ": '" + kArraysFormatVersion +
+                        "'})"));
   if (publish == Publish::kDurable) N4A_TRY(env_->sync_file(temp));
   N4A_TRY(env_->rename_file(temp, final_path));
   guard.release();

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "objects/dataset_file_name.h"
 #include "support/test_util.h"
@@ -221,6 +222,35 @@ TEST(ArrayStoreTest, TruncatedOrGarbageParquetIsCorruption) {
   EXPECT_TRUE(store.check_readable("arrays/garbage.parquet").IsCorruption());
   EXPECT_TRUE(store.check_readable("arrays/missing.parquet").IsNotFound());
   EXPECT_TRUE(store.read_all({"arrays/missing.parquet"}).status().IsNotFound());
+}
+
+// The codecs of a file's column chunks (docs/formats/arrays.md).
+std::set<std::string> CodecsOf(const TempDir& dir, const std::string& relative_path) {
+  auto con = db::Connection::open(":memory:", db::AccessMode::kReadWrite);
+  if (!con.ok()) return {};
+  auto t = (*con)->query("SELECT DISTINCT compression FROM parquet_metadata(" +
+                         db::QuoteLiteral((dir / relative_path).string()) + ")");
+  std::set<std::string> out;
+  if (t.ok()) {
+    for (const auto& row : t->rows) out.insert(std::get<std::string>(row[0]));
+  }
+  return out;
+}
+
+TEST(ArrayStoreTest, PartsAreLz4AndCompactedFilesZstd) {
+  TempDir dir;
+  ArrayStore store(Env::Default(), dir.str());
+  auto rows = MakeRows(4, 300);
+  auto part = store.write_part("corn", rows);
+  ASSERT_TRUE(part.ok()) << part.status().ToString();
+  EXPECT_EQ(CodecsOf(dir, *part), std::set<std::string>{"LZ4_RAW"});
+  auto compacted = store.compact("corn", {*part}, {rows[0].prediction_id, rows[2].prediction_id});
+  ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
+  EXPECT_EQ(CodecsOf(dir, compacted->relative_path), std::set<std::string>{"ZSTD"});
+  auto back = store.read_all({compacted->relative_path});
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->size(), 2u);
+  ExpectSameRow((*back)[1], rows[2]);
 }
 
 TEST(ArrayStoreTest, ParquetWithoutOurFormatVersionIsCorruption) {
