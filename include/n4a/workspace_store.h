@@ -131,6 +131,12 @@ class WorkspaceStore {
   Status flush();
   // Flushes; the store accepts no writes afterwards.
   Status close();
+  // Says that a flush follows soon (a sweep has computed its last variant and
+  // its recorder is draining): until it, buffered arrays wait for that commit,
+  // which writes them while it opens the catalog, rather than starting an
+  // early part file that the commit would wait for, and then write the rest
+  // after it. Up to twice the usual early-part size; beyond that a part starts.
+  void expect_flush();
 
   // --- Runs and pipelines (buffered). Ids are UUIDv7 made here.
   Result<std::string> begin_run(const std::string& name, const Json& config, const Json& datasets);

@@ -163,6 +163,7 @@ Result<RunReport> execute_sweep(const PreparedRun& run, WorkspaceStore* store, H
         if (recorder) recorder->submit(std::move(r));
       },
       &stats);
+  if (recorder) store->expect_flush();  // finish_run() below commits
   report.transform_fits = stats.transform_fits;
   report.model_fits = stats.model_fits;
   report.models_derived = stats.models_derived;

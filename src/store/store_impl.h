@@ -57,6 +57,9 @@ class WorkspaceStore::Impl {
   EarlyPart early_part_;
   std::future<Status> early_part_written_;  // valid while one is in flight
   int64_t last_flush_micros_ = 0;
+  // Set by expect_flush(), cleared by the next flush: early parts start at
+  // twice kEarlyArrayPartBytes.
+  bool flush_expected_ = false;
   // Files of the buffer published with Publish::kBatched (artifacts) and
   // not yet made durable by sync_files().
   bool unsynced_files_ = false;
@@ -144,6 +147,7 @@ class WorkspaceStore::Impl {
   // runs); the transaction commits only once every file is durable.
   // Requires mu_.
   Status flush_locked() {
+    flush_expected_ = false;
     if (pending_.empty()) return Status::Ok();
     std::vector<catalog::PendingWrites::ArrayRef> refs;
     std::future<Status> files;
@@ -233,7 +237,7 @@ class WorkspaceStore::Impl {
       // is off the commit's path (its sync then has less to write); and on
       // a second thread, so that a part begun as the sweep ends runs while
       // the commit opens the catalog.
-      if (bytes >= kEarlyArrayPartBytes) start_early_part(dataset);
+      if (bytes >= kEarlyArrayPartBytes * (flush_expected_ ? 2 : 1)) start_early_part(dataset);
     }
     N4A_TRY(maybe_flush_locked());
     return id;

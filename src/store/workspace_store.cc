@@ -40,6 +40,11 @@ const std::string& WorkspaceStore::path() const {
   return impl_->window_.path();
 }
 
+void WorkspaceStore::expect_flush() {
+  std::lock_guard lock(impl_->mu_);
+  impl_->flush_expected_ = true;
+}
+
 Status WorkspaceStore::flush() {
   std::lock_guard lock(impl_->mu_);
   return impl_->flush_locked();

@@ -314,6 +314,41 @@ TEST(StoreObjectsTest, ACommitReferencesEveryEarlyPartAndTheRest) {
   }
 }
 
+// After expect_flush(), arrays wait for the commit, up to twice the early-part
+// size; the commit clears it. The parts are counted in the catalog.
+TEST(StoreObjectsTest, AnExpectedFlushTakesTheArraysIntoItsCommit) {
+  Fixture f;
+  ASSERT_TRUE(f.store->flush().ok());
+  PredictionArrays big;  // 1.6 MB
+  big.y_true.assign(100'000, 1.0);
+  big.y_pred.assign(100'000, 2.0);
+  PredictionArrays small;
+  small.y_true = {1};
+  small.y_pred = {3};
+  int fold = 0;
+  auto save_one = [&](const PredictionArrays& arrays) {
+    return f.store->save_prediction(Pred(f.pipeline, "fold_" + std::to_string(fold++)), arrays);
+  };
+  auto save = [&](int n_big) {  // then the rest, and a flush
+    for (int i = 0; i < n_big; ++i) ASSERT_TRUE(save_one(big).ok());
+    ASSERT_TRUE(save_one(small).ok());
+    ASSERT_TRUE(f.store->flush().ok());
+  };
+  auto parts = [&] {
+    auto con = db::Connection::open((f.dir / "store.duckdb").string(), db::AccessMode::kReadOnly);
+    auto t = (*con)->query("SELECT count(DISTINCT part_path) FROM prediction_arrays");
+    return std::get<int64_t>(t->rows[0][0]);
+  };
+  f.store->expect_flush();
+  save(3);  // 4.8 MB: no early part
+  EXPECT_EQ(parts(), 1);
+  f.store->expect_flush();
+  save(6);  // 9.6 MB: a part starts at 8 MB
+  EXPECT_EQ(parts(), 3);
+  save(3);  // the flush cleared it: a part starts at 4 MB
+  EXPECT_EQ(parts(), 5);
+}
+
 TEST(StoreObjectsTest, CommitWaitsForTheSyncOfItsArtifactFiles) {
   Fixture f;
   ASSERT_TRUE(f.store->flush().ok());
