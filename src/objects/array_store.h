@@ -49,9 +49,10 @@ inline constexpr size_t kArraysRowGroupTargetBytes = size_t{2} << 20;
 
 // Parquet codecs. A part is written on the commit path of a sweep (the part
 // begun as the sweep ends, then the rest, come before the catalog commit):
-// LZ4_RAW takes ~25% less CPU there than ZSTD, for files ~7% larger (most of
-// the compression is dictionary encoding of the repeated y_true and
-// sample_indices). compact() folds parts into a ZSTD file.
+// LZ4_RAW takes ~25% less CPU there than ZSTD, for files 6-18% larger (most
+// of the compression is dictionary encoding of the repeated y_true and
+// sample_indices; docs/formats/arrays.md). compact() folds parts into a
+// ZSTD file.
 inline constexpr char kArraysPartCodec[] = "LZ4_RAW";
 inline constexpr char kArraysCompactedCodec[] = "ZSTD";
 
