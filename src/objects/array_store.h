@@ -47,8 +47,8 @@ inline constexpr char kArraysFormatVersionKey[] = "n4a_arrays_format_version";
 // follow from the batch's mean row size, within [16, 2048] rows.
 inline constexpr size_t kArraysRowGroupTargetBytes = size_t{2} << 20;
 
-// Parquet codecs. A part is written on the commit path of a sweep (the part
-// begun as the sweep ends, then the rest, come before the catalog commit):
+// Parquet codecs. Parts are on the commit path of a sweep (the arrays still
+// buffered when it ends are written before its catalog commit):
 // LZ4_RAW takes ~25% less CPU there than ZSTD, for files 6-18% larger (most
 // of the compression is dictionary encoding of the repeated y_true and
 // sample_indices; docs/formats/arrays.md). compact() folds parts into a
