@@ -235,8 +235,10 @@ class WorkspaceStore::Impl {
       // Parts are written as arrays accumulate, while a sweep goes on, not
       // all in the commit window that ends it; durably at once, since this
       // is off the commit's path (its sync then has less to write); and on
-      // a second thread, so that a part begun as the sweep ends runs while
-      // the commit opens the catalog.
+      // a second thread, so that the writers go on meanwhile. Once a flush
+      // is expected (the sweep has ended), the threshold doubles: what the
+      // recorder still buffers goes into the commit's own part, written
+      // while the commit opens the catalog.
       if (bytes >= kEarlyArrayPartBytes * (flush_expected_ ? 2 : 1)) start_early_part(dataset);
     }
     N4A_TRY(maybe_flush_locked());
