@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -102,6 +103,10 @@ class Env {
   // call replaces an fsync per file and per folder for a batch of files; it
   // also writes back other processes' unwritten data on that filesystem.
   virtual Status sync_filesystem(const std::string& path) = 0;
+  // Bytes of file data written but not yet on disk, machine-wide (Linux:
+  // Dirty + Writeback of /proc/meminfo): about what a sync_filesystem()
+  // would wait for besides the caller's own files. nullopt where unknown.
+  virtual std::optional<uint64_t> unwritten_bytes() { return std::nullopt; }
 
   // Opens (creating if needed and writable) a lock file. With
   // `read_only`, opens it read-only: only shared locks can be taken.

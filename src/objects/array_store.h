@@ -86,8 +86,9 @@ class ArrayStore {
   // dataset_name get `dataset_name`. InvalidArgument for no rows, an empty or
   // repeated prediction_id, another dataset's row, or a y_proba whose size is
   // not proba_rows x proba_cols. On error nothing is visible and no temp
-  // file remains. With Publish::kBatched the part is durable only after
-  // Env::sync_filesystem() on the workspace.
+  // file remains. With Publish::kBatched the part is durable only once
+  // synced with its folders (Env::sync_filesystem() on the workspace does it
+  // all).
   Result<std::string> write_part(std::string_view dataset_name, std::span<const ArrayRow> rows,
                                  Publish publish = Publish::kDurable);
   // Opens the in-memory DuckDB that write_part uses (a first write_part

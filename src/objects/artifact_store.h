@@ -56,8 +56,8 @@ class ArtifactStore {
   // is written (its mtime is refreshed so that GC's grace period protects it
   // until the caller's catalog commit). A torn or damaged file is replaced.
   // On error nothing is visible under the final name and no temp file
-  // remains. With Publish::kBatched the new file is durable only after
-  // Env::sync_filesystem(root()).
+  // remains. With Publish::kBatched the new file is durable only once
+  // synced with its folders (Env::sync_filesystem(root()) does it all).
   Result<PutResult> put(std::string_view bytes, std::string_view format,
                         Publish publish = Publish::kDurable);
 

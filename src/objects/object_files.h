@@ -24,12 +24,13 @@ enum class Publish {
   // rename, the folders after.
   kDurable,
   // Renamed into place with its write-back started, not awaited: durable
-  // only once Env::sync_filesystem() on the workspace has returned. For a
-  // writer that publishes a batch of files before one catalog commit
-  // (WorkspaceStore's commit runs that barrier first): one cache flush per
-  // batch instead of ~3 per file. Until the barrier, a crash may leave such
-  // a file torn under its final name; ArtifactStore's dedup check reads an
-  // existing object back for that reason.
+  // only once Env::sync_filesystem() on the workspace has returned (or the
+  // file and its folders were fsynced). For a writer that publishes a batch
+  // of files before one catalog commit (WorkspaceStore's commit runs that
+  // barrier first): one cache flush per batch instead of ~3 per file. Until
+  // the barrier, a crash may leave such a file torn under its final name;
+  // ArtifactStore's dedup check reads an existing object back for that
+  // reason.
   kBatched,
 };
 

@@ -24,7 +24,6 @@ constexpr char kCatalog[] = "store.duckdb";
 constexpr char kWal[] = "store.duckdb.wal";
 constexpr size_t kCopyBufferBytes = size_t{1} << 20;
 // Files copied at once: overlapping fsyncs share the filesystem's commits.
-constexpr int kFileThreads = 8;
 
 std::string Str(const db::Value& v) {
   return db::IsNull(v) ? std::string() : std::get<std::string>(v);

@@ -28,9 +28,9 @@ class AtomicFile {
   // path is untouched (or holds what it held before).
   Status commit();
   // As commit(), but only starts the write-back and syncs nothing: durable
-  // once Env::sync_filesystem() has returned, for a writer that publishes a
-  // batch of files before one barrier. Until then a crash may leave the
-  // final path torn.
+  // once Env::sync_filesystem() has returned (or the file and its folder
+  // were fsynced), for a writer that publishes a batch of files before one
+  // barrier. Until then a crash may leave the final path torn.
   Status commit_unsynced();
 
   const std::string& temp_path() const { return temp_path_; }

@@ -99,17 +99,44 @@ Status FaultInjectionEnv::rename_file(const std::string& from, const std::string
 
 Status FaultInjectionEnv::sync_file(const std::string& path) {
   N4A_TRY(check_sync(path));
+  log_sync("file " + path);
   return base_->sync_file(path);
 }
 
 Status FaultInjectionEnv::sync_dir(const std::string& path) {
   N4A_TRY(check_sync(path));
+  log_sync("dir " + path);
   return base_->sync_dir(path);
 }
 
 Status FaultInjectionEnv::sync_filesystem(const std::string& path) {
   N4A_TRY(check_sync(path));
+  log_sync("filesystem " + path);
   return base_->sync_filesystem(path);
+}
+
+void FaultInjectionEnv::set_unwritten_bytes(std::optional<uint64_t> bytes) {
+  unwritten_ = bytes.value_or(0);
+  unwritten_set_ = bytes.has_value();
+}
+
+std::optional<uint64_t> FaultInjectionEnv::unwritten_bytes() {
+  return unwritten_set_ ? std::optional<uint64_t>(unwritten_.load()) : base_->unwritten_bytes();
+}
+
+void FaultInjectionEnv::log_sync(std::string entry) {
+  std::lock_guard lock(log_mu_);
+  sync_log_.push_back(std::move(entry));
+}
+
+std::vector<std::string> FaultInjectionEnv::sync_log() {
+  std::lock_guard lock(log_mu_);
+  return sync_log_;
+}
+
+void FaultInjectionEnv::clear_sync_log() {
+  std::lock_guard lock(log_mu_);
+  sync_log_.clear();
 }
 
 }  // namespace n4a

@@ -1,10 +1,12 @@
 // FaultInjectionEnv: an Env for tests that forwards to a real Env but can be
 // told to fail (the next write, the next fsync, the next rename, every write
-// as if the disk were full) and whose clock can be set by hand.
+// as if the disk were full), whose clock and unwritten bytes can be set by
+// hand, and which logs the syncs it forwards.
 // Thread-safe: the switches are atomics and may be flipped from any thread.
 #pragma once
 
 #include <atomic>
+#include <mutex>
 #include <optional>
 
 #include "n4a/env.h"
@@ -30,6 +32,14 @@ class FaultInjectionEnv final : public Env {
   void set_now_micros(std::optional<int64_t> micros);
   void advance_clock_micros(int64_t delta) { fake_now_ += delta; }
 
+  // What unwritten_bytes() reports (and the base Env's figure with nullopt).
+  void set_unwritten_bytes(std::optional<uint64_t> bytes);
+
+  // The syncs forwarded since the last clear, in order: "file <path>",
+  // "dir <path>" or "filesystem <path>".
+  std::vector<std::string> sync_log();
+  void clear_sync_log();
+
   Result<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) override;
   Result<std::unique_ptr<SequentialFile>> new_sequential_file(const std::string& path) override {
     return base_->new_sequential_file(path);
@@ -52,6 +62,7 @@ class FaultInjectionEnv final : public Env {
   Status sync_file(const std::string& path) override;
   Status sync_dir(const std::string& path) override;
   Status sync_filesystem(const std::string& path) override;
+  std::optional<uint64_t> unwritten_bytes() override;
   Result<std::unique_ptr<LockFile>> open_lock_file(const std::string& path,
                                                    LockFileAccess access) override;
   int64_t now_micros() override;
@@ -62,6 +73,8 @@ class FaultInjectionEnv final : public Env {
   Status check_sync(const std::string& path);
 
  private:
+  void log_sync(std::string entry);
+
   Env* base_;
   std::atomic<bool> fail_write_{false};
   std::atomic<bool> fail_sync_{false};
@@ -70,6 +83,10 @@ class FaultInjectionEnv final : public Env {
   std::atomic<bool> read_only_{false};
   std::atomic<bool> clock_frozen_{false};
   std::atomic<int64_t> fake_now_{0};
+  std::atomic<bool> unwritten_set_{false};
+  std::atomic<uint64_t> unwritten_{0};
+  std::mutex log_mu_;
+  std::vector<std::string> sync_log_;
 };
 
 }  // namespace n4a

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <limits>
 #include <thread>
 
 #include "n4a/env.h"
@@ -263,6 +265,24 @@ class PosixEnv final : public Env {
     ::sync();
 #endif
     return Status::Ok();
+  }
+
+  std::optional<uint64_t> unwritten_bytes() override {
+#ifdef __linux__
+    std::ifstream in("/proc/meminfo");
+    uint64_t total = 0;
+    int found = 0;
+    for (std::string key; in >> key;) {
+      uint64_t kb = 0;
+      in >> kb;
+      in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+      if (key == "Dirty:" || key == "Writeback:") {
+        total += kb * 1024;
+        if (++found == 2) return total;
+      }
+    }
+#endif
+    return std::nullopt;
   }
 
   Result<std::unique_ptr<LockFile>> open_lock_file(const std::string& path,

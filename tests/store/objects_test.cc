@@ -2,6 +2,7 @@
 // compaction, vacuum and check.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +10,7 @@
 
 #include "catalog/schema.h"
 #include "n4a/workspace_store.h"
+#include "objects/object_files.h"
 #include "support/test_util.h"
 #include "util/database.h"
 #include "util/fault_injection_env.h"
@@ -347,6 +349,51 @@ TEST(StoreObjectsTest, AnExpectedFlushTakesTheArraysIntoItsCommit) {
   EXPECT_EQ(parts(), 3);
   save(3);  // the flush cleared it: a part starts at 4 MB
   EXPECT_EQ(parts(), 5);
+}
+
+// syncfs also writes back every other process's unwritten data: behind much
+// of it, a commit fsyncs its own files and folders instead, all of them, and
+// only then commits; when little is unwritten, one syncfs does.
+TEST(StoreObjectsTest, ACommitBehindOthersWritesSyncsItsOwnFiles) {
+  Fixture f;
+  auto old = f.store->save_artifact("old bytes", "SNV", "transform", "n4aop");
+  ASSERT_TRUE(f.store->flush().ok());
+  f.env.set_unwritten_bytes(uint64_t{1} << 30);
+  auto fresh = f.store->save_artifact("fresh bytes", "PLSRegression", "model", "n4aop");
+  auto again = f.store->save_artifact("old bytes", "SNV", "transform", "n4aop");  // a dedup hit
+  PredictionArrays arrays;
+  arrays.y_true = {1, 2};
+  arrays.y_pred = {1.5, 2.5};
+  ASSERT_TRUE(f.store->save_prediction(Pred(f.pipeline, "fold_0"), arrays).ok());
+  f.env.clear_sync_log();
+  ASSERT_TRUE(f.store->flush().ok());
+  std::vector<std::string> log = f.env.sync_log();
+  const std::string root = f.dir.str() + "/";
+  auto part = f.store->sql("SELECT DISTINCT part_path FROM prediction_arrays");
+  ASSERT_TRUE(part.ok());
+  ASSERT_EQ(part->rows.size(), 1u);
+  const std::string part_path = std::get<std::string>(part->rows[0][0]);
+  std::vector<std::string> expected = {"file " + root + part_path,
+                                       "dir " + root + objects::ParentOf(part_path),
+                                       "dir " + root + "arrays"};
+  for (const auto& id : {fresh, again}) {
+    ASSERT_TRUE(id.ok());
+    auto record = f.store->get_artifact(*id);
+    ASSERT_TRUE(record.ok());
+    expected.push_back("file " + root + record->artifact_path);
+    expected.push_back("dir " + root + objects::ParentOf(record->artifact_path));
+  }
+  expected.push_back("dir " + root + "artifacts");
+  std::sort(log.begin(), log.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(log, expected);
+  EXPECT_EQ(f.scalar("SELECT count(*) FROM artifacts"), 2);
+
+  f.env.set_unwritten_bytes(uint64_t{1} << 20);
+  ASSERT_TRUE(f.store->save_artifact("more bytes", "SNV", "transform", "n4aop").ok());
+  f.env.clear_sync_log();
+  ASSERT_TRUE(f.store->flush().ok());
+  EXPECT_EQ(f.env.sync_log(), std::vector<std::string>{"filesystem " + f.dir.str()});
 }
 
 TEST(StoreObjectsTest, CommitWaitsForTheSyncOfItsArtifactFiles) {

@@ -76,5 +76,15 @@ TEST(PosixEnvTest, LocksConflictBetweenOpenFilesOfOneProcess) {
   EXPECT_EQ(*(*b)->read_content(), "pid 1");
 }
 
+#ifdef __linux__
+// The figure a commit reads to choose between syncfs and an fsync per file
+// (/proc/meminfo's Dirty + Writeback): it must parse.
+TEST(PosixEnvTest, UnwrittenBytesAreKnownOnLinux) {
+  std::optional<uint64_t> unwritten = Env::Default()->unwritten_bytes();
+  ASSERT_TRUE(unwritten.has_value());
+  EXPECT_LT(*unwritten, uint64_t{1} << 50);
+}
+#endif
+
 }  // namespace
 }  // namespace n4a
