@@ -26,7 +26,8 @@ namespace n4a {
 // whose fsyncs the filesystem commits together when they overlap.
 // Defined in workspace_merge.cc.
 Status ParallelForEach(size_t n, int threads, const std::function<Status(size_t)>& fn);
-// Threads for ParallelForEach over files.
+// Files synced or copied at once: overlapping fsyncs share the filesystem's
+// commits.
 inline constexpr int kFileThreads = 8;
 
 class WorkspaceStore::Impl {
@@ -114,11 +115,11 @@ class WorkspaceStore::Impl {
   // buffer name, and the folders above them. One syncfs does it when the
   // filesystem holds little else to write; but syncfs writes back every
   // process's data, and behind a 2.5 GB copy a sweep's commit waited
-  // 0.3-0.9 s for it instead of ~3 ms. So when more than
+  // 0.3-0.9 s for it instead of 1-4 ms. So when more than
   // kBusyUnwrittenBytes besides the batch (~`part_bytes` and its artifacts)
   // is unwritten, each file and folder is fsynced instead, on several
   // threads (~4 ms for the 40-variant bench sweep when the disk is quiet,
-  // against ~1 ms for syncfs). Requires mu_ (as sync_files).
+  // which is why syncfs stays the default). Requires mu_ (as sync_files).
   Status sync_batch(const std::vector<catalog::PendingWrites::ArrayRef>& refs,
                     uint64_t part_bytes) {
     uint64_t batch_bytes = part_bytes;
@@ -135,12 +136,11 @@ class WorkspaceStore::Impl {
     for (const std::string& file : files)
       for (std::string f = objects::ParentOf(file); !f.empty(); f = objects::ParentOf(f))
         folders.insert(f);
-    std::vector<std::pair<const std::string*, bool>> todo;  // relative path, is a folder
-    for (const std::string& f : files) todo.emplace_back(&f, false);
-    for (const std::string& f : folders) todo.emplace_back(&f, true);
-    return ParallelForEach(todo.size(), kFileThreads, [&](size_t i) {
-      const std::string path = window_.path() + "/" + *todo[i].first;
-      return todo[i].second ? env()->sync_dir(path) : env()->sync_file(path);
+    std::vector<std::string> paths(files.begin(), files.end());  // the files, then the folders
+    paths.insert(paths.end(), folders.begin(), folders.end());
+    return ParallelForEach(paths.size(), kFileThreads, [&](size_t i) {
+      const std::string path = window_.path() + "/" + paths[i];
+      return i < files.size() ? env()->sync_file(path) : env()->sync_dir(path);
     });
   }
 

@@ -23,7 +23,6 @@ constexpr char kManifest[] = "backup.json";
 constexpr char kCatalog[] = "store.duckdb";
 constexpr char kWal[] = "store.duckdb.wal";
 constexpr size_t kCopyBufferBytes = size_t{1} << 20;
-// Files copied at once: overlapping fsyncs share the filesystem's commits.
 
 std::string Str(const db::Value& v) {
   return db::IsNull(v) ? std::string() : std::get<std::string>(v);

@@ -21,7 +21,6 @@ namespace {
 
 // Array rows read and rewritten per part: bounds the memory of a merge.
 constexpr int64_t kArrayChunkBytes = int64_t{64} << 20;
-// Files copied at once: overlapping fsyncs share the filesystem's commits.
 
 catalog::MergePolicy PolicyOf(WorkspaceStore::OnConflict c) {
   switch (c) {
