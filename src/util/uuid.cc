@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <random>
 
 namespace n4a {
@@ -13,28 +14,27 @@ namespace {
 
 struct Generator {
   std::mutex mu;
-  std::mt19937_64 rng;
-  bool seeded = false;  // false again in a forked child: it must not repeat its parent's ids
+  // Empty again in a forked child: it must not repeat its parent's ids.
+  std::optional<std::mt19937_64> rng;
   uint64_t last_ms = 0;
   uint16_t counter = 0;  // the 12-bit rand_a field, used as a monotonic counter
 };
 
-// The process's generator. fork() takes its lock first, so that a child never
-// starts with it held by a thread that the child does not have, and the
-// child reseeds (no getpid() syscall per id to notice a fork).
-Generator& TheGenerator() {
-  static Generator* gen = [] {
-    auto* g = new Generator;  // never destroyed: the fork handlers use it
-    ::pthread_atfork([] { TheGenerator().mu.lock(); }, [] { TheGenerator().mu.unlock(); },
+// The process's generator, constant-initialized: a lazily built one would let
+// a fork() racing its first use leave the child waiting forever on an
+// initialization that a thread it does not have was running.
+constinit Generator generator;
+
+// fork() takes the generator's lock first, so that a child never starts with
+// it held by a thread that the child does not have, and the child reseeds (no
+// getpid() syscall per id to notice a fork). Registered when the library
+// loads, before any thread can make an id.
+[[maybe_unused]] const int kForkHandlers =
+    ::pthread_atfork([] { generator.mu.lock(); }, [] { generator.mu.unlock(); },
                      [] {
-                       Generator& child = TheGenerator();
-                       child.seeded = false;
-                       child.mu.unlock();
+                       generator.rng.reset();
+                       generator.mu.unlock();
                      });
-    return g;
-  }();
-  return *gen;
-}
 
 void PutHex(std::string& out, uint64_t value, int digits) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -44,28 +44,28 @@ void PutHex(std::string& out, uint64_t value, int digits) {
 }  // namespace
 
 std::string NewUuidV7() {
-  Generator& gen = TheGenerator();
   uint64_t ms, counter, rand_b;
   {
-    std::lock_guard lock(gen.mu);
-    if (!gen.seeded) {
+    std::lock_guard lock(generator.mu);
+    if (!generator.rng) {
       std::random_device rd;
-      gen.rng.seed((static_cast<uint64_t>(rd()) << 32) ^ rd() ^ static_cast<uint64_t>(::getpid()));
-      gen.seeded = true;
+      generator.rng.emplace((static_cast<uint64_t>(rd()) << 32) ^ rd() ^
+                            static_cast<uint64_t>(::getpid()));
     }
     uint64_t now = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                              std::chrono::system_clock::now().time_since_epoch())
                                              .count());
-    if (now > gen.last_ms) {
-      gen.last_ms = now;
-      gen.counter = static_cast<uint16_t>(gen.rng() & 0x1ff);  // leave room to count up
-    } else if (++gen.counter > 0xfff) {
-      ++gen.last_ms;  // counter exhausted: borrow the next millisecond
-      gen.counter = 0;
+    if (now > generator.last_ms) {
+      generator.last_ms = now;
+      generator.counter =
+          static_cast<uint16_t>((*generator.rng)() & 0x1ff);  // leave room to count up
+    } else if (++generator.counter > 0xfff) {
+      ++generator.last_ms;  // counter exhausted: borrow the next millisecond
+      generator.counter = 0;
     }
-    ms = gen.last_ms;
-    counter = gen.counter;
-    rand_b = gen.rng() & 0x3fffffffffffffffULL;
+    ms = generator.last_ms;
+    counter = generator.counter;
+    rand_b = (*generator.rng)() & 0x3fffffffffffffffULL;
   }
   std::string out;
   out.reserve(36);
