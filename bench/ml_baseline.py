@@ -47,6 +47,8 @@ def main():
     chain = cpp["BM_SnvSgPlsPredict_100000x1000"]["bytes_per_second"] / 1e9
     ser = cpp["BM_PlsSerialize_20comp_1000feat"]
     de = cpp["BM_PlsDeserialize_20comp_1000feat"]
+    derive = cpp["BM_PlsFamilyDerive_60x401_20comp"]["cpu_time"]
+    pinv = cpp["BM_PlsFamilyPinvRotations_60x401_20comp"]["cpu_time"]
     summary = {
         "sklearn_version": sklearn.__version__,
         "pls_fit": {"n4a_seconds": meta["fit_seconds"], "sklearn_seconds": sk_fit,
@@ -58,6 +60,8 @@ def main():
                                "ratio_to_copy": chain / copy},
         "pls20_serialize_us": ser["real_time"], "pls20_deserialize_us": de["real_time"],
         "pls20_bytes": ser.get("bytes"),
+        "pls_family_60x401_20comp": {"derive_us": derive, "pinv_rotations_us": pinv,
+                                     "speedup": pinv / derive},
     }
     with open(summary_path, "w") as f:
         json.dump(summary, f, indent=1)
@@ -72,6 +76,8 @@ def main():
           f"-> {sp['ratio_to_copy'] * 100:.0f}% of copy (goal >= 25%)")
     print(f"PLS(20) on 1000 features ({summary['pls20_bytes']:.0f} bytes): serialize "
           f"{ser['real_time']:.0f} us, deserialize {de['real_time']:.0f} us")
+    print(f"PLS family 1..20 cut from one PLS(20) fit, 60x401: {derive:.0f} us; their rotations "
+          f"through SVD pseudo-inverses {pinv:.0f} us -> {pinv / derive:.1f}x")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "ml/binary_format.h"
 #include "ml/chain.h"
 #include "ml/registry.h"
 
@@ -92,6 +94,59 @@ void BM_PlsFit_5000x1000_20comp(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_PlsFit_5000x1000_20comp)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+// A wide sweep (bench/run_e2e.sh) fits, per prefix and fold, one PLS(20)
+// on gasoline-sized data (60 x 401) and cuts the family PLS(1..20) from it.
+struct FamilyData {
+  Data data = make_spectra(60, 401, 3);
+  std::unique_ptr<Operator> largest = fitted_pls(data.x, data.y);
+  std::vector<std::unique_ptr<Operator>> members;
+
+  FamilyData() {
+    for (int k = 1; k <= kComponents; ++k)
+      members.push_back(must(make_operator("PLSRegression", {{"n_components", k}})));
+  }
+};
+
+FamilyData& family_data() {
+  static FamilyData f;
+  return f;
+}
+
+void BM_PlsFamilyDerive_60x401_20comp(benchmark::State& state) {
+  FamilyData& f = family_data();
+  for (auto _ : state) {
+    for (const auto& member : f.members) {
+      auto derived = f.largest->derive(*member);
+      benchmark::DoNotOptimize(derived);
+    }
+  }
+}
+BENCHMARK(BM_PlsFamilyDerive_60x401_20comp)->Unit(benchmark::kMicrosecond);
+
+// Its baseline: the members' rotations as scikit-learn computes
+// x_rotations_, W_k (P_k^T W_k)^+ through an SVD for each k (what deriving
+// did before PlsRotations).
+void BM_PlsFamilyPinvRotations_60x401_20comp(benchmark::State& state) {
+  auto decoded = decode_operator(family_data().largest->serialize());
+  if (!decoded.ok()) std::abort();
+  Matrix w, p;
+  for (const NamedArray& a : decoded->arrays) {
+    if (a.name == "x_weights") w = a.values;
+    if (a.name == "x_loadings") p = a.values;
+  }
+  for (auto _ : state) {
+    for (int k = 1; k <= kComponents; ++k) {
+      const Matrix pw = p.leftCols(k).transpose() * w.leftCols(k);
+      Eigen::JacobiSVD<Matrix> svd(pw, Eigen::ComputeThinU | Eigen::ComputeThinV);
+      Matrix v = svd.matrixV();
+      for (Eigen::Index i = 0; i < k; ++i) v.col(i) /= svd.singularValues()[i];
+      Matrix rotations = w.leftCols(k) * (v * svd.matrixU().transpose());
+      benchmark::DoNotOptimize(rotations);
+    }
+  }
+}
+BENCHMARK(BM_PlsFamilyPinvRotations_60x401_20comp)->Unit(benchmark::kMicrosecond);
 
 struct ChainData {
   Data data = make_spectra(kChainRows, kFeatures, 2);

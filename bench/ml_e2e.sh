@@ -6,7 +6,10 @@
 #      and the largest prediction difference between the two;
 #   2. SNV + SavitzkyGolay(11, 2, 1) + PLS predict on 100,000 x 1,000: GB/s
 #      and ratio to copying the matrix once;
-#   3. serialize / deserialize of a fitted PLS(20) on 1,000 features.
+#   3. serialize / deserialize of a fitted PLS(20) on 1,000 features;
+#   4. the family PLS(1..20) cut from one PLS(20) fit on 60 x 401 (a wide
+#      sweep's work per prefix and fold), against computing the members'
+#      rotations as scikit-learn does, through an SVD pseudo-inverse each.
 # Writes bench/results/ml_summary.json and prints a table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +22,6 @@ trap 'rm -rf "$TMP"' EXIT
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 "$BENCH" --export_pls="$TMP"
-"$BENCH" --benchmark_filter='Copy|SnvSgPls|Serialize|Deserialize' \
+"$BENCH" --benchmark_filter='Copy|SnvSgPls|Serialize|Deserialize|PlsFamily' \
   --benchmark_out="$TMP/cpp.json" --benchmark_out_format=json >/dev/null
 /usr/bin/python3 bench/ml_baseline.py "$TMP" "$OUT/ml_summary.json"

@@ -43,9 +43,17 @@ Status restore_pls(std::string_view op, std::vector<NamedArray>& arrays, int n_c
                   xl.cols() == k && yl.rows() == q && yl.cols() == k && coef.rows() == p &&
                   coef.cols() == q;
   if (!ok) return corrupt_state(op, "inconsistent array shapes");
-  Matrix xr = pls_rotations(xw, xl);
-  m = PlsModel{
-      xm, xs, ym, ys, std::move(xw), std::move(xl), std::move(yl), std::move(xr), std::move(coef)};
+  PlsRotations xr = pls_rotations(xw, xl);
+  m = PlsModel{xm,
+               xs,
+               ym,
+               ys,
+               std::move(xw),
+               std::move(xl),
+               std::move(yl),
+               std::move(xr.x_rotations),
+               std::move(coef),
+               xr.nested};
   return Status::Ok();
 }
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <vector>
 
 #include "ml/pls_kernel.h"
 
@@ -49,10 +51,49 @@ double flip_sign(const Vector& w) {
   return w[arg] < 0 ? -1.0 : 1.0;
 }
 
-void finish(PlsModel& m) {
-  m.x_rotations = pls_rotations(m.x_weights, m.x_loadings);
+// Sets m's rotations and, from them, its coefficients.
+void finish(PlsModel& m, PlsRotations rotations) {
+  m.x_rotations = std::move(rotations.x_rotations);
+  m.nested_rotations = rotations.nested;
   m.coef = m.x_rotations * m.y_loadings.transpose();
   m.coef.array().rowwise() *= m.y_std.array();
+}
+
+// Entries below the diagonal of P^T W up to this fraction of |p_i| |w_j|
+// count as zero: NIPALS leaves rounding there (~1e-16), and leaving out
+// 1e-10 of a vector's norm changes no score. Its diagonal is 1 to within
+// kUnitDiagonalTol (the weights are normalized up to eps).
+constexpr double kTriangularTol = 1e-10;
+constexpr double kUnitDiagonalTol = 1e-8;
+
+// P^T W, the inverse of which gives the rotations, if it has the form NIPALS
+// gives it (see PlsRotations); `dropped` marks the zero components.
+std::optional<Matrix> nipals_pw(const Matrix& w, const Matrix& p, std::vector<bool>& dropped) {
+  const Eigen::Index rows = w.rows(), k = w.cols();
+  // Sums over the rows in order, so each entry's bits do not depend on k.
+  Matrix pw = Matrix::Zero(k, k);
+  for (Eigen::Index r = 0; r < rows; ++r) {
+    for (Eigen::Index i = 0; i < k; ++i) {
+      const double pri = p(r, i);
+      for (Eigen::Index j = 0; j < k; ++j) pw(i, j) += pri * w(r, j);
+    }
+  }
+  dropped.assign(static_cast<size_t>(k), false);
+  Vector w_norm(k), p_norm(k);
+  for (Eigen::Index j = 0; j < k; ++j) {
+    w_norm[j] = w.col(j).norm();
+    p_norm[j] = p.col(j).norm();
+    if ((w_norm[j] == 0.0) != (p_norm[j] == 0.0)) return std::nullopt;
+    dropped[static_cast<size_t>(j)] = w_norm[j] == 0.0;
+    if (!dropped[static_cast<size_t>(j)] && !(std::abs(pw(j, j) - 1.0) <= kUnitDiagonalTol))
+      return std::nullopt;
+  }
+  for (Eigen::Index j = 0; j < k; ++j) {
+    for (Eigen::Index i = j + 1; i < k; ++i) {
+      if (!(std::abs(pw(i, j)) <= kTriangularTol * p_norm[i] * w_norm[j])) return std::nullopt;
+    }
+  }
+  return pw;
 }
 
 // One column of y: see the header for the formulation.
@@ -160,8 +201,34 @@ void fit_pls2(Matrix xk, Matrix yk, int k, PlsModel& m) {
 
 }  // namespace
 
-Matrix pls_rotations(const Matrix& x_weights, const Matrix& x_loadings) {
-  return x_weights * pinv(x_loadings.transpose() * x_weights);
+PlsRotations pls_rotations(const Matrix& x_weights, const Matrix& x_loadings) {
+  std::vector<bool> dropped;
+  const std::optional<Matrix> pw = nipals_pw(x_weights, x_loadings, dropped);
+  if (!pw) return {x_weights * pinv(x_loadings.transpose() * x_weights), false};
+  // The inverse of the upper triangular P^T W, column by column, zero on
+  // the dropped components (as the pseudo-inverse of that block form is).
+  const Eigen::Index k = x_weights.cols();
+  Matrix inv = Matrix::Zero(k, k);
+  for (Eigen::Index j = 0; j < k; ++j) {
+    if (dropped[static_cast<size_t>(j)]) continue;
+    inv(j, j) = 1.0 / (*pw)(j, j);
+    for (Eigen::Index i = j - 1; i >= 0; --i) {
+      if (dropped[static_cast<size_t>(i)]) continue;
+      double s = 0.0;
+      for (Eigen::Index l = i + 1; l <= j; ++l) s += (*pw)(i, l) * inv(l, j);
+      inv(i, j) = -s / (*pw)(i, i);
+    }
+  }
+  // W inv, each entry summed over i = 0..j in order.
+  Matrix rotations = Matrix::Zero(x_weights.rows(), k);
+  for (Eigen::Index r = 0; r < x_weights.rows(); ++r) {
+    for (Eigen::Index j = 0; j < k; ++j) {
+      double s = 0.0;
+      for (Eigen::Index i = 0; i <= j; ++i) s += x_weights(r, i) * inv(i, j);
+      rotations(r, j) = s;
+    }
+  }
+  return {std::move(rotations), true};
 }
 
 PlsModel truncate_pls(const PlsModel& m, int k) {
@@ -173,7 +240,8 @@ PlsModel truncate_pls(const PlsModel& m, int k) {
   out.x_weights = m.x_weights.leftCols(k);
   out.x_loadings = m.x_loadings.leftCols(k);
   out.y_loadings = m.y_loadings.leftCols(k);
-  finish(out);
+  finish(out, m.nested_rotations ? PlsRotations{m.x_rotations.leftCols(k), true}
+                                 : pls_rotations(out.x_weights, out.x_loadings));
   return out;
 }
 
@@ -199,7 +267,7 @@ Result<PlsModel> fit_pls(const Matrix& x, const Matrix& y, int n_components, Pls
   } else {
     fit_pls2(std::move(x0), std::move(y0), n_components, m);
   }
-  finish(m);
+  finish(m, pls_rotations(m.x_weights, m.x_loadings));
   return m;
 }
 

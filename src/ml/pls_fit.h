@@ -34,6 +34,9 @@ struct PlsModel {
   Matrix y_loadings;        // q x k
   Matrix x_rotations;       // p x k = W (P^T W)^+
   Matrix coef;              // p x q = x_rotations y_loadings^T * y_std
+  // Whether the rotations of the first j components are, bit for bit, the
+  // first j columns of x_rotations (PlsRotations::nested).
+  bool nested_rotations = false;
 
   // ((X - x_mean) / x_std) coef + y_mean, for X with p columns.
   Matrix predict(const Matrix& x) const;
@@ -48,12 +51,27 @@ std::vector<Matrix> pls_predict_many(const PlsModel& m, const std::vector<const 
 
 // x_rotations = W (P^T W)^+, as fit_pls computes it: a restored model
 // derives it from its stored weights and loadings, bit for bit.
-Matrix pls_rotations(const Matrix& x_weights, const Matrix& x_loadings);
+//
+// NIPALS makes P^T W upper triangular with a unit diagonal: p_i^T w_j = 0
+// for i > j, since X is deflated by t_j before p_i is computed, and
+// p_a^T w_a = t_a^T t_a / t_a^T t_a = 1; the components after y's residual
+// ran out are zero columns of both. Its inverse is then a back substitution,
+// and `nested`: the leading block of a triangular inverse is the inverse of
+// the leading block, so the rotations of the first j components are the
+// first j columns (computed in an order that does not depend on k, so that
+// they are the same bits). Weights and loadings of another form (not from a
+// NIPALS fit) go through the pseudo-inverse, as scikit-learn computes it.
+struct PlsRotations {
+  Matrix x_rotations;  // p x k
+  bool nested = false;
+};
+PlsRotations pls_rotations(const Matrix& x_weights, const Matrix& x_loadings);
 
 // The model of the first `k` components of `m` (k <= m's), with its
 // rotations and coefficients computed as fit_pls computes them: since each
 // component depends only on the ones before it, this is, bit for bit, what
-// fit_pls with k components gives on the same data.
+// fit_pls with k components gives on the same data. With nested rotations
+// (every NIPALS fit) the rotations are cut from m's, not computed again.
 PlsModel truncate_pls(const PlsModel& m, int k);
 
 // Fits `n_components` (1..p) components. x is n x p, y is n x q, both finite.

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "ml/pls.h"
+#include "ml/pls_fit.h"
 #include "ml/registry.h"
 
 namespace n4a::ml {
@@ -213,6 +214,92 @@ TEST(OperatorTest, DerivedPlsModelsAreExactlyTheFittedOnes) {
         EXPECT_EQ((*together)[k], *members[k]->predict(*data)) << c.op << " k=" << k + 1;
     }
     EXPECT_FALSE(largest->predict_members(all, spectra(5, 999, 1)).ok());
+  }
+}
+
+// W (P^T W)^+ through Eigen's complete orthogonal decomposition: a reference
+// computed another way than pls_rotations.
+Matrix reference_rotations(const Matrix& w, const Matrix& p) {
+  const Matrix pw = p.transpose() * w;
+  return w * pw.completeOrthogonalDecomposition().pseudoInverse();
+}
+
+double relative_error(const Matrix& got, const Matrix& want) {
+  return (got - want).cwiseAbs().maxCoeff() / std::max(want.cwiseAbs().maxCoeff(), 1e-300);
+}
+
+// A NIPALS fit's P^T W is unit upper triangular: its rotations come from a
+// back substitution, equal the pseudo-inverse's to rounding, and nest, bit
+// for bit.
+TEST(PlsRotationsTest, NipalsRotationsAreTheInverseAndNest) {
+  const Matrix x = spectra(80, 200, 3);
+  const Matrix y1 = x.col(20) * 2 - x.col(150) + Matrix::Random(80, 1) * 0.01;
+  Matrix y2(80, 2);
+  y2 << y1, x.col(60) - x.col(90);
+  constexpr int kComponents = 12;
+  using Case = std::pair<const Matrix*, PlsScale>;
+  for (const auto& [y, scale] :
+       {Case{&y1, PlsScale::kNo}, Case{&y1, PlsScale::kYes}, Case{&y2, PlsScale::kNo}}) {
+    auto m = fit_pls(x, *y, kComponents, scale);
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    EXPECT_TRUE(m->nested_rotations);
+    EXPECT_LT(relative_error(m->x_rotations, reference_rotations(m->x_weights, m->x_loadings)),
+              1e-9);
+    for (int k = 1; k <= kComponents; ++k) {
+      const PlsRotations r = pls_rotations(m->x_weights.leftCols(k), m->x_loadings.leftCols(k));
+      EXPECT_TRUE(r.nested);
+      EXPECT_EQ(r.x_rotations, m->x_rotations.leftCols(k)) << "k=" << k;
+    }
+  }
+}
+
+// Components after y's residual ran out are zero in W and P: their
+// rotations are zero, as the pseudo-inverse of that block form gives.
+TEST(PlsRotationsTest, ZeroComponentsHaveZeroRotations) {
+  const Matrix x = spectra(60, 100, 5);
+  auto m = fit_pls(x, x.col(30) - x.col(70), 6, PlsScale::kNo);
+  ASSERT_TRUE(m.ok());
+  Matrix w = m->x_weights, p = m->x_loadings;
+  w.rightCols(2).setZero();
+  p.rightCols(2).setZero();
+  const PlsRotations r = pls_rotations(w, p);
+  EXPECT_TRUE(r.nested);
+  EXPECT_TRUE(r.x_rotations.rightCols(2).isZero(0.0));
+  EXPECT_EQ(r.x_rotations.leftCols(4), m->x_rotations.leftCols(4));
+  EXPECT_LT(relative_error(r.x_rotations, reference_rotations(w, p)), 1e-9);
+  // A component zero in W only is not of that form.
+  p.col(5) = m->x_loadings.col(5);
+  EXPECT_FALSE(pls_rotations(w, p).nested);
+}
+
+// Weights and loadings of another form (a P^T W that is not triangular)
+// go through the pseudo-inverse, and their models truncate by computing
+// the rotations again.
+TEST(PlsRotationsTest, OtherFormsGoThroughThePseudoInverse) {
+  std::srand(4);
+  const Matrix w = Matrix::Random(50, 4), p = Matrix::Random(50, 4);
+  const PlsRotations r = pls_rotations(w, p);
+  EXPECT_FALSE(r.nested);
+  EXPECT_LT(relative_error(r.x_rotations, reference_rotations(w, p)), 1e-10);
+
+  const Matrix x = spectra(60, 100, 9);
+  auto m = fit_pls(x, x.col(30) - x.col(70), 5, PlsScale::kNo);
+  ASSERT_TRUE(m.ok());
+  // p_2^T w_0 no longer zero: the third component's loadings are not NIPALS's.
+  m->x_loadings.col(2) += 1e-3 * m->x_weights.col(0);
+  const PlsRotations perturbed = pls_rotations(m->x_weights, m->x_loadings);
+  EXPECT_FALSE(perturbed.nested);
+  EXPECT_LT(relative_error(perturbed.x_rotations, reference_rotations(m->x_weights, m->x_loadings)),
+            1e-10);
+  m->x_rotations = perturbed.x_rotations;
+  m->nested_rotations = false;
+  // The first two components are still of NIPALS's form, the third is not.
+  for (int k = 1; k <= 5; ++k) {
+    const PlsModel t = truncate_pls(*m, k);
+    EXPECT_EQ(t.nested_rotations, k < 3) << "k=" << k;
+    EXPECT_EQ(t.x_rotations,
+              pls_rotations(m->x_weights.leftCols(k), m->x_loadings.leftCols(k)).x_rotations)
+        << "k=" << k;
   }
 }
 
