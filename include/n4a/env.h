@@ -74,6 +74,10 @@ class Env {
   virtual Result<std::unique_ptr<SequentialFile>> new_sequential_file(const std::string& path) = 0;
   // Reads a whole file into memory.
   virtual Result<std::string> read_file(const std::string& path) = 0;
+  // Up to `n` bytes of a file from `offset` (fewer at its end).
+  virtual Result<std::string> read_range(const std::string& path, uint64_t offset, size_t n) = 0;
+  // Writes `data` at `offset` of an existing file, in place; not synced.
+  virtual Status write_range(const std::string& path, uint64_t offset, std::string_view data) = 0;
 
   virtual bool file_exists(const std::string& path) = 0;
   virtual Result<uint64_t> file_size(const std::string& path) = 0;

@@ -1,6 +1,7 @@
 #include "store/catalog_window.h"
 
 #include "catalog/schema.h"
+#include "store/catalog_undo.h"
 #include "store/workspace_lock.h"
 
 namespace n4a::store {
@@ -17,6 +18,22 @@ bool LooksCorrupt(const std::string& message) {
   return false;
 }
 
+// What a checkpoint of the attached catalog may overwrite in place: its
+// headers and its metadata blocks (catalog_undo.h).
+Result<std::vector<FileRange>> InPlaceRanges(db::Connection& con) {
+  N4A_ASSIGN_OR_RETURN(
+      db::Table t,
+      con.query("SELECT (SELECT block_size FROM pragma_database_size() WHERE database_name = "
+                "current_database()), block_id FROM pragma_metadata_info() ORDER BY block_id"));
+  std::vector<FileRange> ranges{{0, kDuckDbHeaderBytes}};
+  for (const auto& row : t.rows) {
+    const auto block_size = static_cast<uint64_t>(std::get<int64_t>(row[0]));
+    const auto block = static_cast<uint64_t>(std::get<int64_t>(row[1]));
+    ranges.push_back({kDuckDbHeaderBytes + block * block_size, block_size});
+  }
+  return ranges;
+}
+
 }  // namespace
 
 CatalogWindow::CatalogWindow(std::string path, const StoreOptions& options)
@@ -27,10 +44,26 @@ CatalogWindow::CatalogWindow(std::string path, const StoreOptions& options)
   while (path_.size() > 1 && path_.back() == '/') path_.pop_back();
 }
 
+Status CatalogWindow::recover_interrupted_commit() {
+  return ApplyUndo(env_, catalog_path(), undo_path())
+      .status()
+      .WithContext("recover the catalog of workspace " + path_);
+}
+
 Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Connection&)>& fn,
                              const std::function<Status()>& after_close) {
+  if (mode == LockMode::kShared && env_->file_exists(undo_path())) {
+    // A writer died inside a commit (or one is committing): recovering
+    // writes, so it takes the exclusive lock first.
+    N4A_ASSIGN_OR_RETURN(auto writer,
+                         WorkspaceLock::acquire(env_, lock_path(), LockMode::kExclusive,
+                                                lock_timeout_micros_, on_lock_wait_));
+    N4A_TRY(recover_interrupted_commit());
+  }
   N4A_ASSIGN_OR_RETURN(auto lock, WorkspaceLock::acquire(env_, lock_path(), mode,
                                                          lock_timeout_micros_, on_lock_wait_));
+  const bool writes_existing = mode == LockMode::kExclusive && env_->file_exists(catalog_path());
+  if (mode == LockMode::kExclusive) N4A_TRY(recover_interrupted_commit());
   if (!instance_) {
     N4A_ASSIGN_OR_RETURN(instance_, db::Connection::open(":memory:", db::AccessMode::kReadWrite));
     // A checkpoint re-analyzes every changed string column;
@@ -50,8 +83,9 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
   std::string options = " (READ_ONLY)";
   if (mode == LockMode::kExclusive) {
     // The exclusive lock keeps anyone else from creating it meanwhile.
-    options = catalog::WriteAttachOptions(!env_->file_exists(catalog_path()));
+    options = catalog::WriteAttachOptions(!writes_existing);
   }
+  if (writes_existing) N4A_TRY(save_undo_if_log());
   Status attached = instance_->exec("ATTACH " + db::QuoteLiteral(catalog_path()) + " AS " + kAlias +
                                     options + "; USE " + kAlias);
   if (!attached.ok()) {
@@ -63,7 +97,9 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
     }
     return attached.WithContext("open the catalog of workspace " + path_);
   }
-  Status s = fn(*instance_);
+  // Before anything in this window can checkpoint (the first COMMIT).
+  Status s = writes_existing ? save_undo() : Status::Ok();
+  if (s.ok()) s = fn(*instance_);
   if (!s.ok()) (void)instance_->exec("ROLLBACK");  // if fn left a transaction open
   // Detaching closes the database file inside the window (and checkpoints
   // what a COMMIT could not).
@@ -71,7 +107,28 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
   if (!detached.ok()) instance_.reset();  // closes it all; the next window starts afresh
   N4A_TRY(s);
   N4A_TRY(detached.WithContext("close the catalog of workspace " + path_));
+  // The commit is durable. An undo file left behind (this remove failing, or
+  // a crash before it) is harmless: the next window finds headers newer than
+  // the saved ones and only removes it.
+  if (writes_existing) (void)env_->remove_file(undo_path());
   return after_close ? after_close() : Status::Ok();
+}
+
+Status CatalogWindow::save_undo_if_log() {
+  const std::string log = catalog_path() + ".wal";
+  if (!env_->file_exists(log)) return Status::Ok();
+  N4A_ASSIGN_OR_RETURN(uint64_t log_size, env_->file_size(log));
+  if (log_size == 0) return Status::Ok();
+  N4A_ASSIGN_OR_RETURN(uint64_t size, env_->file_size(catalog_path()));
+  if (size <= kDuckDbHeaderBytes) return Status::Ok();
+  const FileRange whole[] = {{0, kDuckDbHeaderBytes},
+                             {kDuckDbHeaderBytes, size - kDuckDbHeaderBytes}};
+  return SaveUndo(env_, catalog_path(), undo_path(), whole);
+}
+
+Status CatalogWindow::save_undo() {
+  N4A_ASSIGN_OR_RETURN(std::vector<FileRange> ranges, InPlaceRanges(*instance_));
+  return SaveUndo(env_, catalog_path(), undo_path(), ranges);
 }
 
 Status CatalogWindow::detach_all() {

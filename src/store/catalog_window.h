@@ -37,9 +37,17 @@ class CatalogWindow {
                     const std::function<Status()>& after_close);
   Status read(const std::function<Status(db::Connection&)>& fn);
 
+  // Saves the attached catalog's headers and metadata blocks to the undo
+  // file (catalog_undo.h). Each write window does before it runs its
+  // function; a function that commits more than once (every COMMIT
+  // checkpoints) calls it before each COMMIT after the first.
+  Status save_undo();
+
   const std::string& path() const { return path_; }
   std::string catalog_path() const { return path_ + "/store.duckdb"; }
   std::string lock_path() const { return path_ + "/store.lock"; }
+  // The undo file of a commit in progress (catalog_undo.h).
+  std::string undo_path() const { return path_ + "/store.duckdb.undo"; }
 
  private:
   Status window(LockMode mode, const std::function<Status(db::Connection&)>& fn,
@@ -47,6 +55,15 @@ class CatalogWindow {
   Status create_layout();
   // Detaches every database the window attached. Requires instance_.
   Status detach_all();
+  // Writes back what an interrupted commit's checkpoint may have torn, if
+  // its undo file is there. Requires the exclusive lock.
+  Status recover_interrupted_commit();
+  // Saves the whole catalog to the undo file if a log (store.duckdb.wal) is
+  // there: attaching replays it and may checkpoint before save_undo() can
+  // list the metadata blocks (a writer died between its COMMIT and that
+  // commit's checkpoint, or another DuckDB client left it). Requires the
+  // exclusive lock and the catalog detached.
+  Status save_undo_if_log();
 
   std::string path_;
   Env* env_;

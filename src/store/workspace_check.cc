@@ -117,9 +117,11 @@ Result<std::vector<CompactReport>> WorkspaceStore::compact(const std::string& da
                                                   "prediction_arrays ORDER BY 1"));
       for (const auto& row : t.rows) datasets.push_back(Str(row[0]));
     }
-    for (const std::string& d : datasets) {
+    for (size_t i = 0; i < datasets.size(); ++i) {
+      // One commit, and so one checkpoint, per dataset.
+      if (i > 0) N4A_TRY(impl_->window_.save_undo());
       N4A_TRY(con.exec("BEGIN TRANSACTION"));
-      auto report = CompactDataset(con, impl_->arrays_, d);
+      auto report = CompactDataset(con, impl_->arrays_, datasets[i]);
       if (!report.ok()) {
         (void)con.exec("ROLLBACK");
         return report.status();

@@ -62,6 +62,7 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::new_writable_file(
 
 Status FaultInjectionEnv::remove_file(const std::string& path) {
   if (read_only_) return ReadOnly("remove", path);
+  if (fail_remove_.exchange(false)) return Status::IOError("remove " + path + ": injected fault");
   return base_->remove_file(path);
 }
 
@@ -95,6 +96,13 @@ Status FaultInjectionEnv::rename_file(const std::string& from, const std::string
   if (read_only_) return ReadOnly("rename", from);
   if (fail_rename_.exchange(false)) return Status::IOError("rename " + from + ": injected fault");
   return base_->rename_file(from, to);
+}
+
+Status FaultInjectionEnv::write_range(const std::string& path, uint64_t offset,
+                                      std::string_view data) {
+  if (read_only_) return ReadOnly("write", path);
+  N4A_TRY(check_write(path));
+  return base_->write_range(path, offset, data);
 }
 
 Status FaultInjectionEnv::sync_file(const std::string& path) {

@@ -1,5 +1,5 @@
 // FaultInjectionEnv: an Env for tests that forwards to a real Env but can be
-// told to fail (the next write, the next fsync, the next rename, every write
+// told to fail (the next write, fsync, rename or remove, every write
 // as if the disk were full), whose clock and unwritten bytes can be set by
 // hand, and which logs the syncs it forwards.
 // Thread-safe: the switches are atomics and may be flipped from any thread.
@@ -21,6 +21,9 @@ class FaultInjectionEnv final : public Env {
   void fail_next_write() { fail_write_ = true; }
   void fail_next_sync() { fail_sync_ = true; }
   void fail_next_rename() { fail_rename_ = true; }
+  // Whether the failure fail_next_rename() armed is still to come.
+  bool rename_fault_armed() const { return fail_rename_; }
+  void fail_next_remove() { fail_remove_ = true; }
   // While on, every write fails with "No space left on device".
   void set_disk_full(bool full) { disk_full_ = full; }
 
@@ -45,6 +48,10 @@ class FaultInjectionEnv final : public Env {
     return base_->new_sequential_file(path);
   }
   Result<std::string> read_file(const std::string& path) override { return base_->read_file(path); }
+  Result<std::string> read_range(const std::string& path, uint64_t offset, size_t n) override {
+    return base_->read_range(path, offset, n);
+  }
+  Status write_range(const std::string& path, uint64_t offset, std::string_view data) override;
   bool file_exists(const std::string& path) override { return base_->file_exists(path); }
   Result<uint64_t> file_size(const std::string& path) override { return base_->file_size(path); }
   Result<int64_t> file_mtime_micros(const std::string& path) override {
@@ -79,6 +86,7 @@ class FaultInjectionEnv final : public Env {
   std::atomic<bool> fail_write_{false};
   std::atomic<bool> fail_sync_{false};
   std::atomic<bool> fail_rename_{false};
+  std::atomic<bool> fail_remove_{false};
   std::atomic<bool> disk_full_{false};
   std::atomic<bool> read_only_{false};
   std::atomic<bool> clock_frozen_{false};

@@ -175,6 +175,37 @@ class PosixEnv final : public Env {
     return out;
   }
 
+  Result<std::string> read_range(const std::string& path, uint64_t offset, size_t n) override {
+    FdHolder fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) return PosixError("open", path, errno);
+    std::string out(n, '\0');
+    size_t got = 0;
+    while (got < n) {
+      const ssize_t r =
+          ::pread(fd.get(), out.data() + got, n - got, static_cast<off_t>(offset + got));
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) return PosixError("read", path, errno);
+      if (r == 0) break;
+      got += static_cast<size_t>(r);
+    }
+    out.resize(got);
+    return out;
+  }
+
+  Status write_range(const std::string& path, uint64_t offset, std::string_view data) override {
+    FdHolder fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (fd.get() < 0) return PosixError("open", path, errno);
+    size_t done = 0;
+    while (done < data.size()) {
+      const ssize_t w = ::pwrite(fd.get(), data.data() + done, data.size() - done,
+                                 static_cast<off_t>(offset + done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) return PosixError("write", path, errno);
+      done += static_cast<size_t>(w);
+    }
+    return Status::Ok();
+  }
+
   bool file_exists(const std::string& path) override { return ::access(path.c_str(), F_OK) == 0; }
 
   Result<uint64_t> file_size(const std::string& path) override {
