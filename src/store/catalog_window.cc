@@ -45,9 +45,18 @@ CatalogWindow::CatalogWindow(std::string path, const StoreOptions& options)
 }
 
 Status CatalogWindow::recover_interrupted_commit() {
-  return ApplyUndo(env_, catalog_path(), undo_path())
-      .status()
-      .WithContext("recover the catalog of workspace " + path_);
+  N4A_TRY(ApplyUndo(env_, catalog_path(), undo_path())
+              .status()
+              .WithContext("recover the catalog of workspace " + path_));
+  // An undo file whose writer died before renaming it (no checkpoint had
+  // begun). Under the exclusive lock, no one else is writing one.
+  N4A_ASSIGN_OR_RETURN(std::vector<DirEntry> entries, env_->list_dir(path_));
+  const std::string temp_prefix = "store.duckdb.undo.tmp.";
+  for (const DirEntry& e : entries) {
+    if (!e.is_dir && e.name.rfind(temp_prefix, 0) == 0)
+      N4A_TRY(env_->remove_file(path_ + "/" + e.name));
+  }
+  return Status::Ok();
 }
 
 Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Connection&)>& fn,

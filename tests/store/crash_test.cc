@@ -184,9 +184,13 @@ TEST(CatalogUndoTest, AnUndoFileOfAFinishedCommitIsOnlyRemoved) {
     ASSERT_TRUE((*store)->flush().ok());
   }
   ASSERT_TRUE(env.file_exists(undo));
+  // And the temporary file of an undo file whose writer died before renaming it.
+  const std::string stale_temp = undo + ".tmp.1.2";
+  ASSERT_TRUE(WriteFileAtomic(&env, stale_temp, "partial").ok());
   auto store = WorkspaceStore::open(dir.str(), options);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_FALSE(env.file_exists(undo));
+  EXPECT_FALSE(env.file_exists(stale_temp));
   auto runs = (*store)->sql("SELECT count(*) FROM runs");
   ASSERT_TRUE(runs.ok());
   EXPECT_EQ(std::get<int64_t>(runs->rows[0][0]), 1);
