@@ -38,7 +38,7 @@ class CatalogWindow {
   Status read(const std::function<Status(db::Connection&)>& fn);
 
   // Saves the attached catalog's headers and metadata blocks to the undo
-  // file (catalog_undo.h). Each write window does before it runs its
+  // file (catalog_undo.h). Each write window does so before it runs its
   // function; a function that commits more than once (every COMMIT
   // checkpoints) calls it before each COMMIT after the first.
   Status save_undo();
