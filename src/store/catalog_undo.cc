@@ -1,5 +1,6 @@
 #include "store/catalog_undo.h"
 
+#include <filesystem>
 #include <string_view>
 #include <vector>
 
@@ -64,11 +65,6 @@ Result<std::vector<SavedRange>> Parse(std::string_view content, const std::strin
   return ranges;
 }
 
-std::string FolderOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
-}
-
 }  // namespace
 
 Status SaveUndo(Env* env, const std::string& catalog, const std::string& undo,
@@ -101,7 +97,7 @@ Result<bool> ApplyUndo(Env* env, const std::string& catalog, const std::string& 
     }
   }
   N4A_TRY(env->remove_file(undo));
-  N4A_TRY(env->sync_dir(FolderOf(undo)));
+  N4A_TRY(env->sync_dir(std::filesystem::path(undo).parent_path().string()));
   return restored;
 }
 
