@@ -3,6 +3,7 @@
 #include "catalog/schema.h"
 #include "store/catalog_undo.h"
 #include "store/workspace_lock.h"
+#include "util/atomic_file.h"
 
 namespace n4a::store {
 namespace {
@@ -49,11 +50,11 @@ Status CatalogWindow::recover_interrupted_commit() {
               .status()
               .WithContext("recover the catalog of workspace " + path_));
   // An undo file whose writer died before renaming it (no checkpoint had
-  // begun). Under the exclusive lock, no one else is writing one.
+  // begun), or a new catalog whose creator died before renaming it (and its
+  // log). Under the exclusive lock, no one else is writing one.
   N4A_ASSIGN_OR_RETURN(std::vector<DirEntry> entries, env_->list_dir(path_));
-  const std::string temp_prefix = "store.duckdb.undo.tmp.";
   for (const DirEntry& e : entries) {
-    if (!e.is_dir && e.name.rfind(temp_prefix, 0) == 0)
+    if (!e.is_dir && e.name.rfind("store.duckdb.", 0) == 0 && IsTempFileName(e.name))
       N4A_TRY(env_->remove_file(path_ + "/" + e.name));
   }
   return Status::Ok();
@@ -72,6 +73,12 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
   N4A_ASSIGN_OR_RETURN(auto lock, WorkspaceLock::acquire(env_, lock_path(), mode,
                                                          lock_timeout_micros_, on_lock_wait_));
   const bool writes_existing = mode == LockMode::kExclusive && env_->file_exists(catalog_path());
+  // A new catalog is made under a temporary name and renamed into place once
+  // its commits are durable: a process killed inside its first checkpoint,
+  // which no undo file covers, leaves a temporary file that the next writer
+  // removes, not a store.duckdb that does not open.
+  const bool creates = mode == LockMode::kExclusive && !writes_existing;
+  const std::string file = creates ? TempPathFor(catalog_path()) : catalog_path();
   if (mode == LockMode::kExclusive) N4A_TRY(recover_interrupted_commit());
   if (!instance_) {
     N4A_ASSIGN_OR_RETURN(instance_, db::Connection::open(":memory:", db::AccessMode::kReadWrite));
@@ -95,10 +102,11 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
     options = catalog::WriteAttachOptions(!writes_existing);
   }
   if (writes_existing) N4A_TRY(save_undo_if_log());
-  Status attached = instance_->exec("ATTACH " + db::QuoteLiteral(catalog_path()) + " AS " + kAlias +
-                                    options + "; USE " + kAlias);
+  Status attached = instance_->exec("ATTACH " + db::QuoteLiteral(file) + " AS " + kAlias + options +
+                                    "; USE " + kAlias);
   if (!attached.ok()) {
     (void)instance_->exec(std::string("USE memory; DETACH DATABASE IF EXISTS ") + kAlias);
+    if (creates) (void)publish_created(file, attached);
     const std::string& msg = attached.message();
     if (LooksCorrupt(msg)) {
       return Status::Corruption("the catalog " + catalog_path() + " is damaged: " + msg +
@@ -114,13 +122,24 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
   // what a COMMIT could not).
   Status detached = detach_all();
   if (!detached.ok()) instance_.reset();  // closes it all; the next window starts afresh
+  if (s.ok()) s = detached.WithContext("close the catalog of workspace " + path_);
+  if (creates) s = publish_created(file, std::move(s));
   N4A_TRY(s);
-  N4A_TRY(detached.WithContext("close the catalog of workspace " + path_));
   // The commit is durable. An undo file left behind (this remove failing, or
   // a crash before it) is harmless: the next window finds headers newer than
   // the saved ones and only removes it.
   if (writes_existing) (void)env_->remove_file(undo_path());
   return after_close ? after_close() : Status::Ok();
+}
+
+Status CatalogWindow::publish_created(const std::string& temp, Status outcome) {
+  if (outcome.ok()) outcome = env_->sync_file(temp);
+  if (outcome.ok()) outcome = env_->rename_file(temp, catalog_path());
+  if (outcome.ok()) return env_->sync_dir(path_);
+  for (const std::string& f : {temp, temp + ".wal"}) {
+    if (env_->file_exists(f)) (void)env_->remove_file(f);
+  }
+  return outcome;
 }
 
 Status CatalogWindow::save_undo_if_log() {

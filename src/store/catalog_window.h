@@ -64,6 +64,10 @@ class CatalogWindow {
   // commit's checkpoint, or another DuckDB client left it). Requires the
   // exclusive lock and the catalog detached.
   Status save_undo_if_log();
+  // Ends a window that created the catalog as `temp`: if `outcome` is ok,
+  // makes it durable and renames it to store.duckdb; otherwise removes it.
+  // Returns `outcome`, or the error of publishing it.
+  Status publish_created(const std::string& temp, Status outcome);
 
   std::string path_;
   Env* env_;

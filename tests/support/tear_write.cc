@@ -1,6 +1,7 @@
 // An LD_PRELOAD shim for tests/cli/torn_checkpoint.sh: what a SIGKILL in the
 // middle of a write() leaves. The first pwrite() of more than 4 KB at offset
-// $N4A_TEAR_OFFSET writes its first 4 KB, then the process kills itself.
+// $N4A_TEAR_OFFSET writes its first 4 KB, then the process kills itself; a
+// pwrite() at offset $N4A_KILL_BEFORE_OFFSET kills it before writing.
 // Linux checks for a fatal signal between the pages of a write, so a real kill
 // can leave exactly this.
 #include <dlfcn.h>
@@ -22,6 +23,8 @@ ssize_t TearingPwrite(const char* name, int fd, const void* buf, size_t n, off_t
     (void)real(fd, buf, kPage, offset);
     ::kill(::getpid(), SIGKILL);
   }
+  const char* before = std::getenv("N4A_KILL_BEFORE_OFFSET");
+  if (before != nullptr && offset == std::atoll(before)) ::kill(::getpid(), SIGKILL);
   return real(fd, buf, n, offset);
 }
 
