@@ -118,6 +118,8 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
   Status s = writes_existing ? save_undo() : Status::Ok();
   if (s.ok()) s = fn(*instance_);
   if (!s.ok()) (void)instance_->exec("ROLLBACK");  // if fn left a transaction open
+  // Only the new catalog's file is renamed into place, not a log beside it.
+  if (creates && s.ok()) s = instance_->exec("CHECKPOINT");
   // Detaching closes the database file inside the window (and checkpoints
   // what a COMMIT could not).
   Status detached = detach_all();
