@@ -74,9 +74,10 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
                                                          lock_timeout_micros_, on_lock_wait_));
   const bool writes_existing = mode == LockMode::kExclusive && env_->file_exists(catalog_path());
   // A new catalog is made under a temporary name and renamed into place once
-  // its commits are durable: a process killed inside its first checkpoint,
-  // which no undo file covers, leaves a temporary file that the next writer
-  // removes, not a store.duckdb that does not open.
+  // its commits are durable: a process killed while DuckDB writes the new
+  // file's headers or first checkpoint, which no undo file covers, leaves a
+  // temporary file that the next writer removes, not a store.duckdb that
+  // does not open.
   const bool creates = mode == LockMode::kExclusive && !writes_existing;
   const std::string file = creates ? TempPathFor(catalog_path()) : catalog_path();
   if (mode == LockMode::kExclusive) N4A_TRY(recover_interrupted_commit());
