@@ -1,12 +1,13 @@
 // The undo file of a catalog checkpoint (docs/formats/catalog.md "A kill
-// inside DuckDB's checkpoint: the undo file"). DuckDB's checkpoint writes new data to free blocks,
-// but it rewrites its metadata blocks in place and writes its header last. A kill or a power cut
-// inside one of those in-place writes leaves the header on disk pointing into a block whose
-// checksum no longer matches, and the catalog does not open. So before a write window can
-// checkpoint, it saves the bytes the checkpoint may overwrite in place (the headers and the
-// metadata blocks) to "store.duckdb.undo". A window that finds the file (its writer died) writes
-// them back if the headers on disk are still the saved ones, which means the
-// checkpoint did not finish, and removes it.
+// inside DuckDB's checkpoint: the undo file"). DuckDB's checkpoint writes new
+// data to free blocks, but it rewrites its metadata blocks in place and writes
+// its header last. A kill or a power cut inside one of those in-place writes
+// leaves the header on disk pointing into a block whose checksum no longer
+// matches, and the catalog does not open. So before a write window can
+// checkpoint, it saves the bytes the checkpoint may overwrite in place (the
+// headers and the metadata blocks) to "store.duckdb.undo". A window that finds
+// the file (its writer died) writes them back if the headers on disk are still
+// the saved ones, which means the checkpoint did not finish, and removes it.
 // Stateless functions; the caller holds the workspace's exclusive lock.
 #pragma once
 

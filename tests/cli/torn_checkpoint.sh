@@ -32,6 +32,7 @@ cp -a "$TMP/ws" "$TMP/no_undo"
 rm "$TMP/no_undo/store.duckdb.undo"
 expect_exit 4 "$N4A" -w "$TMP/no_undo" runs
 grep -q "is damaged" "$TMP/err.txt" || fail "expected a damaged catalog, got: $(cat "$TMP/err.txt")"
+
 # A merge reads the torn workspace as its source: the source is repaired
 # first, and only its earlier run comes over.
 cp -a "$TMP/ws" "$TMP/torn_source"
@@ -41,6 +42,7 @@ expect_exit 0 "$N4A" -w "$TMP/target" workspace merge --source "$TMP/torn_source
 [ "$("$N4A" -w "$TMP/target" sql "SELECT string_agg(name, '+' ORDER BY name) FROM runs" \
   --format csv | tail -n +2)" = before+target ] || fail "runs merged from the torn source"
 
+# The torn workspace itself: the next command repairs it.
 expect_exit 0 "$N4A" -w "$TMP/ws" workspace check
 [ ! -e "$TMP/ws/store.duckdb.undo" ] || fail "the undo file is still there after recovery"
 [ "$(sql "SELECT string_agg(name, ',') FROM runs")" = before ] ||
