@@ -360,6 +360,11 @@ size_t PendingWrites::row_count() const {
          logs.size() + statements.size() + artifacts.size() + array_refs.size();
 }
 
+size_t PendingWrites::largest_table() const {
+  return std::max({projects.size(), runs.size(), pipelines.size(), chains.size(),
+                   predictions.size(), logs.size(), artifacts.size(), array_refs.size()});
+}
+
 void PendingWrites::clear() {
   *this = PendingWrites();
 }

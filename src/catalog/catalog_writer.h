@@ -79,6 +79,9 @@ struct PendingWrites {
   RunRecord* find_run(const std::string& id);
 
   size_t row_count() const;
+  // The most rows the batch appends to one table (its array references
+  // that come late are one per buffered prediction at most).
+  size_t largest_table() const;
   bool empty() const { return row_count() == 0; }
   void clear();
 

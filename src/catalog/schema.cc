@@ -1,5 +1,6 @@
 #include "catalog/schema.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -67,13 +68,19 @@ const std::vector<const char*>& Migrations() {
 
 }  // namespace
 
-std::string WriteAttachOptions(bool new_file) {
-  // A checkpoint rewrites the last, partly filled row group of every table
-  // a commit appended to, merged with the new rows: with DuckDB's 122,880
-  // rows per group that work grows with the workspace (~0.6 s per commit
-  // at 650,000 predictions). 4,096 bounds it; a cold query then reads more
-  // groups (docs/formats/catalog.md).
-  std::string options = " (ROW_GROUP_SIZE 4096";
+int64_t RowGroupSizeFor(size_t rows) {
+  // With DuckDB's 122,880 rows per group for every commit, the rewrite of
+  // the last group grows with the workspace (~0.6 s per commit at 650,000
+  // predictions). A group that a large commit fills is left alone by the
+  // small commits after it: they count it as full.
+  constexpr size_t kSmall = 4096, kLargest = 122880;
+  size_t size = kSmall;
+  while (size < rows && size < kLargest) size *= 2;
+  return static_cast<int64_t>(std::min(size, kLargest));
+}
+
+std::string WriteAttachOptions(bool new_file, size_t rows) {
+  std::string options = " (ROW_GROUP_SIZE " + std::to_string(RowGroupSizeFor(rows));
   if (new_file) options += std::string(", ") + kStorageVersionOption;
   return options + ")";
 }

@@ -61,7 +61,7 @@ Status CatalogWindow::recover_interrupted_commit() {
 }
 
 Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Connection&)>& fn,
-                             const std::function<Status()>& after_close) {
+                             const std::function<Status()>& after_close, size_t rows) {
   if (mode == LockMode::kShared && env_->file_exists(undo_path())) {
     // A writer died inside a commit (or one is committing): recovering
     // writes, so it takes the exclusive lock first.
@@ -100,7 +100,7 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
   std::string options = " (READ_ONLY)";
   if (mode == LockMode::kExclusive) {
     // The exclusive lock keeps anyone else from creating it meanwhile.
-    options = catalog::WriteAttachOptions(!writes_existing);
+    options = catalog::WriteAttachOptions(!writes_existing, rows);
   }
   if (writes_existing) N4A_TRY(save_undo_if_log());
   Status attached = instance_->exec("ATTACH " + db::QuoteLiteral(file) + " AS " + kAlias + options +
@@ -179,8 +179,8 @@ Status CatalogWindow::write_then(const std::function<Status(db::Connection&)>& f
   return window(LockMode::kExclusive, fn, after_close);
 }
 
-Status CatalogWindow::write(const std::function<Status(db::Connection&)>& fn) {
-  return window(LockMode::kExclusive, fn);
+Status CatalogWindow::write(const std::function<Status(db::Connection&)>& fn, size_t rows) {
+  return window(LockMode::kExclusive, fn, nullptr, rows);
 }
 
 Status CatalogWindow::read(const std::function<Status(db::Connection&)>& fn) {

@@ -30,7 +30,9 @@ class CatalogWindow {
   // schema up to date.
   Status open_or_create(OpenMode mode);
 
-  Status write(const std::function<Status(db::Connection&)>& fn);
+  // `rows`: the most rows fn appends to one table, which sets the size of
+  // the row groups they form (catalog::RowGroupSizeFor).
+  Status write(const std::function<Status(db::Connection&)>& fn, size_t rows = 0);
   // A write window that runs `after_close` once the database is closed but
   // before the lock is released: for replacing store.duckdb itself.
   Status write_then(const std::function<Status(db::Connection&)>& fn,
@@ -51,7 +53,7 @@ class CatalogWindow {
 
  private:
   Status window(LockMode mode, const std::function<Status(db::Connection&)>& fn,
-                const std::function<Status()>& after_close = nullptr);
+                const std::function<Status()>& after_close = nullptr, size_t rows = 0);
   Status create_layout();
   // Detaches every database the window attached. Requires instance_.
   Status detach_all();

@@ -202,14 +202,16 @@ class WorkspaceStore::Impl {
     std::future<Status> files;
     if (!pending_arrays_.empty() || unsynced_files_ || early_part_written_.valid())
       files = run_async([this, &refs] { return sync_files(&refs); });
-    Status s = window_.write([&](db::Connection& con) {
-      if (!files.valid()) return catalog::ApplyWrites(con, pending_);
-      return catalog::ApplyWrites(con, pending_,
-                                  [&]() -> Result<std::vector<catalog::PendingWrites::ArrayRef>> {
-                                    N4A_TRY(files.get());
-                                    return refs;
-                                  });
-    });
+    Status s = window_.write(
+        [&](db::Connection& con) {
+          if (!files.valid()) return catalog::ApplyWrites(con, pending_);
+          return catalog::ApplyWrites(
+              con, pending_, [&]() -> Result<std::vector<catalog::PendingWrites::ArrayRef>> {
+                N4A_TRY(files.get());
+                return refs;
+              });
+        },
+        pending_.largest_table());
     if (files.valid()) (void)files.get();  // the window failed before it asked for them
     if (!s.ok()) {
       // Parts that were written stay referenced by the buffer for the retry.

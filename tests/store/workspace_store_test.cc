@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <map>
+#include <vector>
 
 #include "catalog/schema.h"
 #include "store/catalog_window.h"
@@ -340,21 +341,28 @@ TEST(WorkspaceStoreTest, NewCatalogsUseTheNewerStorageVersionAndOldOnesKeepTheir
   EXPECT_EQ(Count(*OpenOrDie((dir / "old").string()), "SELECT count(*) FROM predictions"), 1);
 }
 
-// Commits append row groups of at most 4,096 rows (DuckDB's default is
-// 122,880): the checkpoint that closes a window rewrites the last partly
-// filled group of each table it appended to, so its size bounds that work.
-TEST(WorkspaceStoreTest, CommitsAppendRowGroupsOfBoundedSize) {
+// The rows a commit appends form row groups sized by the commit
+// (catalog::RowGroupSizeFor). A small commit's groups hold at most 4,096
+// rows: the checkpoint that closes its window rewrites the last, partly
+// filled group of each table it appended to. A large commit fills one group
+// of its own size, and the small commits after it leave that group alone.
+TEST(WorkspaceStoreTest, CommitsAppendRowGroupsSizedByTheCommit) {
+  EXPECT_EQ(catalog::RowGroupSizeFor(0), 4'096);
+  EXPECT_EQ(catalog::RowGroupSizeFor(4'096), 4'096);
+  EXPECT_EQ(catalog::RowGroupSizeFor(4'097), 8'192);
+  EXPECT_EQ(catalog::RowGroupSizeFor(20'000), 32'768);
+  EXPECT_EQ(catalog::RowGroupSizeFor(1'000'000), 122'880);  // DuckDB's default
+
   TempDir dir;
   auto store = OpenOrDie(dir.str());
   auto run = *store->begin_run("r", {}, {});
   auto pipeline = *store->begin_pipeline(run, "PLS(3)", {}, {}, "gasoline", "abc");
-  for (int batch : {20'000, 100}) {
+  int batch_no = 0;
+  for (int batch : {20'000, 100, 100}) {
+    ++batch_no;
     for (int i = 0; i < batch; ++i) {
-      ASSERT_TRUE(
-          store
-              ->save_prediction(Pred(
-                  pipeline, "fold_" + std::to_string(i) + "_" + std::to_string(batch), "val", 1, 0))
-              .ok());
+      const std::string fold = "fold_" + std::to_string(i) + "_" + std::to_string(batch_no);
+      ASSERT_TRUE(store->save_prediction(Pred(pipeline, fold, "val", 1, 0)).ok());
     }
     ASSERT_TRUE(store->flush().ok());
   }
@@ -365,13 +373,9 @@ TEST(WorkspaceStoreTest, CommitsAppendRowGroupsOfBoundedSize) {
       "SELECT row_group_id, max(count) AS n FROM pragma_storage_info('predictions') "
       "WHERE segment_type <> 'VALIDITY' GROUP BY ALL ORDER BY 1");
   ASSERT_TRUE(groups.ok()) << groups.status().ToString();
-  int64_t rows = 0;
-  for (const auto& g : groups->rows) {
-    EXPECT_LE(std::get<int64_t>(g[1]), 4'096);
-    rows += std::get<int64_t>(g[1]);
-  }
-  EXPECT_EQ(rows, 20'100);
-  EXPECT_GE(groups->rows.size(), 5u);
+  std::vector<int64_t> sizes;
+  for (const auto& g : groups->rows) sizes.push_back(std::get<int64_t>(g[1]));
+  EXPECT_EQ(sizes, (std::vector<int64_t>{20'000, 200}));
 }
 
 // A write window's COMMIT writes the transaction into store.duckdb by a
