@@ -5,6 +5,7 @@
 // it (DESIGN.md "Commit protocol": files first, catalog last).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <span>
@@ -245,9 +246,13 @@ Result<WorkspaceStore::MergeReport> WorkspaceStore::merge_from(const std::string
                                    report)
                   : PlaceArrays(env, source_path, impl_->arrays_, plan, placed, report);
   }));
-  N4A_TRY(impl_->window_.write([&](db::Connection& con) {
-    return CommitMerge(con, source_catalog, policy, options.dataset_name, placed, report);
-  }));
+  int64_t rows = 0;  // the most rows the commit appends to one table
+  for (const auto& t : report.tables) rows = std::max(rows, t.added + t.replaced);
+  N4A_TRY(impl_->window_.write(
+      [&](db::Connection& con) {
+        return CommitMerge(con, source_catalog, policy, options.dataset_name, placed, report);
+      },
+      static_cast<size_t>(rows)));
   return report;
 }
 

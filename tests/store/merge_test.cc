@@ -99,6 +99,28 @@ TEST(MergeTest, IntoEmptyCopiesEverythingAndTwiceChangesNothing) {
   EXPECT_EQ(HashTree(a), before);  // the source is never modified
 }
 
+// A merge's commit sizes its row groups by what it appends
+// (catalog::RowGroupSizeFor), as a sweep's commit does: 5,000 predictions
+// form one group, not two of at most 4,096.
+TEST(MergeTest, ALargeMergeAppendsOneRowGroupPerTable) {
+  TempDir dir;
+  const std::string a = (dir / "a").string(), b = (dir / "b").string();
+  {
+    auto src = OpenStore(a);
+    Populate(*src, "gasoline", 10, 500);
+  }
+  {
+    auto dst = OpenStore(b);
+    EXPECT_EQ(Row(MergeOk(*dst, a), "predictions").added, 5'000);
+  }
+  auto con = db::Connection::open(b + "/store.duckdb", db::AccessMode::kReadOnly);
+  ASSERT_TRUE(con.ok()) << con.status().ToString();
+  auto groups =
+      (*con)->query("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('predictions')");
+  ASSERT_TRUE(groups.ok()) << groups.status().ToString();
+  EXPECT_EQ(std::get<int64_t>(groups->rows[0][0]), 1);
+}
+
 TEST(MergeTest, MergingIntoItselfIsANoOpThatSaysSo) {
   TempDir dir;
   auto s = OpenStore(dir.str());
