@@ -150,7 +150,8 @@ Result<VacuumReport> WorkspaceStore::vacuum() {
     // database into a new file is what gives space back.
     N4A_ASSIGN_OR_RETURN(db::Table name, con.query("SELECT current_database()"));
     // DuckDB's default row groups: the copy is laid out for reading; the
-    // commits after it append small groups (catalog::WriteAttachOptions).
+    // commits after it append groups sized by what they commit
+    // (catalog::RowGroupSizeFor).
     N4A_TRY(con.exec("ATTACH " + db::QuoteLiteral(fresh) + " AS n4a_fresh (" +
                      catalog::kStorageVersionOption + ")"));
     Status s = con.exec("COPY FROM DATABASE " + db::QuoteIdentifier(Str(name.rows[0][0])) +
