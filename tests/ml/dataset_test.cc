@@ -1,9 +1,11 @@
 #include "ml/dataset.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cmath>
 #include <fstream>
+#include <thread>
 
 #include "support/test_util.h"
 
@@ -77,6 +79,27 @@ TEST(DatasetTest, MissingFileIsIOError) {
   auto d = load_csv("/nonexistent/file.csv", CsvOptions{});
   ASSERT_FALSE(d.ok());
   EXPECT_TRUE(d.status().IsIOError());
+}
+
+// load_csv reads a regular file in one read of its size; a pipe has no
+// size and is read to its end. Both give the same dataset.
+TEST(DatasetTest, LoadsFromAPipeLikeFromAFile) {
+  const std::string path = testing::SourcePath("data/gasoline.csv").string();
+  auto file = load_csv(path, with_target("octane"));
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  testing::TempDir dir;
+  const std::string fifo = (dir / "gasoline.fifo").string();
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] {
+    std::ifstream in(path, std::ios::binary);
+    std::ofstream out(fifo, std::ios::binary);
+    out << in.rdbuf();
+  });
+  auto piped = load_csv(fifo, with_target("octane"));
+  writer.join();
+  ASSERT_TRUE(piped.ok()) << piped.status().ToString();
+  EXPECT_EQ(piped->n_samples(), 60);
+  EXPECT_EQ(piped->content_hash, file->content_hash);
 }
 
 TEST(DatasetTest, HashDependsOnValuesAndHeadersNotFormatting) {
