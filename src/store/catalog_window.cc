@@ -11,6 +11,20 @@ namespace {
 // The name under which a window attaches store.duckdb.
 constexpr char kAlias[] = "n4a_catalog";
 
+// The instance's checkpoint settings. Every COMMIT of a write window
+// checkpoints at once, unless deferred: DuckDB would otherwise write the
+// transaction to store.duckdb.wal and fsync it, then write it all again in
+// the checkpoint at detach; committing into the checkpoint skips the log for
+// transactions over ~100 KB (a sweep's commit) and truncates it for smaller
+// ones. Just as durable: a failed checkpoint fails the COMMIT, and the store
+// keeps its buffer for a retry. ~5 ms less per sweep commit
+// (docs/formats/catalog.md).
+constexpr char kCheckpointAtCommit[] =
+    "SET checkpoint_threshold = '0KB'; PRAGMA enable_checkpoint_on_shutdown";
+// A deferred commit's: COMMIT and DETACH leave the transaction in the log.
+constexpr char kCheckpointLater[] =
+    "SET checkpoint_threshold = '1TB'; PRAGMA disable_checkpoint_on_shutdown";
+
 bool LooksCorrupt(const std::string& message) {
   for (const char* hint :
        {"not a valid DuckDB", "Corrupt", "corrupt", "checksum", "Could not read enough bytes"}) {
@@ -60,15 +74,26 @@ Status CatalogWindow::recover_interrupted_commit() {
   return Status::Ok();
 }
 
+bool CatalogWindow::has_log() const {
+  Result<uint64_t> size = env_->file_size(log_path());
+  return size.ok() && *size > 0;
+}
+
 Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Connection&)>& fn,
-                             const std::function<Status()>& after_close, size_t rows) {
-  if (mode == LockMode::kShared && env_->file_exists(undo_path())) {
-    // A writer died inside a commit (or one is committing): recovering
-    // writes, so it takes the exclusive lock first.
-    N4A_ASSIGN_OR_RETURN(auto writer,
-                         WorkspaceLock::acquire(env_, lock_path(), LockMode::kExclusive,
-                                                lock_timeout_micros_, on_lock_wait_));
-    N4A_TRY(recover_interrupted_commit());
+                             const std::function<Status()>& after_close, size_t rows,
+                             Checkpoint checkpoint) {
+  if (mode == LockMode::kShared && env_->file_exists(catalog_path())) {
+    const bool interrupted = env_->file_exists(undo_path());
+    if (interrupted || has_log()) {
+      // A writer died inside a commit (or one is committing), or the last
+      // commit was deferred to the log. Recovering and folding the log in
+      // write, so a write window does both first. A log that cannot be
+      // folded in (a read-only file system) is replayed by the read-only
+      // attach below instead; an interrupted commit must be repaired.
+      Status folded =
+          window(LockMode::kExclusive, [](db::Connection& con) { return con.exec("CHECKPOINT"); });
+      if (interrupted) N4A_TRY(folded);
+    }
   }
   N4A_ASSIGN_OR_RETURN(auto lock, WorkspaceLock::acquire(env_, lock_path(), mode,
                                                          lock_timeout_micros_, on_lock_wait_));
@@ -88,21 +113,27 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
     // hashes, short names, small JSON) gain little from it
     // (docs/formats/catalog.md).
     N4A_TRY(instance_->exec("SET disabled_compression_methods = 'fsst'"));
-    // Every COMMIT of a write window checkpoints at once. DuckDB would
-    // otherwise write the transaction to store.duckdb.wal and fsync it, then
-    // write it all again in the checkpoint at detach; committing into the
-    // checkpoint skips the log for transactions over ~100 KB (a sweep's
-    // commit) and truncates it for smaller ones. Just as durable: a failed
-    // checkpoint fails the COMMIT, and the store keeps its buffer for a
-    // retry. ~5 ms less per sweep commit (docs/formats/catalog.md).
-    N4A_TRY(instance_->exec("SET checkpoint_threshold = '0KB'"));
+    N4A_TRY(instance_->exec(kCheckpointAtCommit));
   }
+  // A deferred commit leaves its transaction in the log: its COMMIT and
+  // DETACH do not checkpoint, so nothing in store.duckdb is written in place
+  // and no undo file is needed. At most one deferred commit waits in the log:
+  // a window that finds one checkpoints it with its own.
+  const bool defer = checkpoint == Checkpoint::kDeferred && writes_existing && !has_log();
+  // The instance's settings are put back however the window ends.
+  struct RestoreSettings {
+    std::unique_ptr<db::Connection>& instance;
+    bool deferred;
+    ~RestoreSettings() {
+      if (deferred && instance && !instance->exec(kCheckpointAtCommit).ok()) instance.reset();
+    }
+  } restore{instance_, defer};
+  if (defer) N4A_TRY(instance_->exec(kCheckpointLater));
   std::string options = " (READ_ONLY)";
   if (mode == LockMode::kExclusive) {
     // The exclusive lock keeps anyone else from creating it meanwhile.
     options = catalog::WriteAttachOptions(!writes_existing, rows);
   }
-  if (writes_existing) N4A_TRY(save_undo_if_log());
   Status attached = instance_->exec("ATTACH " + db::QuoteLiteral(file) + " AS " + kAlias + options +
                                     "; USE " + kAlias);
   if (!attached.ok()) {
@@ -116,7 +147,9 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
     return attached.WithContext("open the catalog of workspace " + path_);
   }
   // Before anything in this window can checkpoint (the first COMMIT).
-  Status s = writes_existing ? save_undo() : Status::Ok();
+  // Attaching replays a log in memory without writing store.duckdb (pinned
+  // by a test), so the blocks listed now are still the file's.
+  Status s = writes_existing && !defer ? save_undo() : Status::Ok();
   if (s.ok()) s = fn(*instance_);
   if (!s.ok()) (void)instance_->exec("ROLLBACK");  // if fn left a transaction open
   // Only the new catalog's file is renamed into place, not a log beside it.
@@ -126,12 +159,14 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
   Status detached = detach_all();
   if (!detached.ok()) instance_.reset();  // closes it all; the next window starts afresh
   if (s.ok()) s = detached.WithContext("close the catalog of workspace " + path_);
+  // DuckDB synced the log; its name in the folder may be new.
+  if (defer && s.ok()) s = env_->sync_dir(path_);
   if (creates) s = publish_created(file, std::move(s));
   N4A_TRY(s);
   // The commit is durable. An undo file left behind (this remove failing, or
   // a crash before it) is harmless: the next window finds headers newer than
   // the saved ones and only removes it.
-  if (writes_existing) (void)env_->remove_file(undo_path());
+  if (writes_existing && !defer) (void)env_->remove_file(undo_path());
   return after_close ? after_close() : Status::Ok();
 }
 
@@ -143,18 +178,6 @@ Status CatalogWindow::publish_created(const std::string& temp, Status outcome) {
     if (env_->file_exists(f)) (void)env_->remove_file(f);
   }
   return outcome;
-}
-
-Status CatalogWindow::save_undo_if_log() {
-  const std::string log = catalog_path() + ".wal";
-  if (!env_->file_exists(log)) return Status::Ok();
-  N4A_ASSIGN_OR_RETURN(uint64_t log_size, env_->file_size(log));
-  if (log_size == 0) return Status::Ok();
-  N4A_ASSIGN_OR_RETURN(uint64_t size, env_->file_size(catalog_path()));
-  if (size <= kDuckDbHeaderBytes) return Status::Ok();
-  const FileRange whole[] = {{0, kDuckDbHeaderBytes},
-                             {kDuckDbHeaderBytes, size - kDuckDbHeaderBytes}};
-  return SaveUndo(env_, catalog_path(), undo_path(), whole);
 }
 
 Status CatalogWindow::save_undo() {
@@ -179,8 +202,9 @@ Status CatalogWindow::write_then(const std::function<Status(db::Connection&)>& f
   return window(LockMode::kExclusive, fn, after_close);
 }
 
-Status CatalogWindow::write(const std::function<Status(db::Connection&)>& fn, size_t rows) {
-  return window(LockMode::kExclusive, fn, nullptr, rows);
+Status CatalogWindow::write(const std::function<Status(db::Connection&)>& fn, size_t rows,
+                            Checkpoint checkpoint) {
+  return window(LockMode::kExclusive, fn, nullptr, rows, checkpoint);
 }
 
 Status CatalogWindow::read(const std::function<Status(db::Connection&)>& fn) {

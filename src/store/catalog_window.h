@@ -6,7 +6,10 @@
 // other processes can use it in between; the instance itself lives as long
 // as the window object, so that each window skips DuckDB's start-up (an
 // attach costs ~2 ms where opening the file as a new database cost ~8-13).
-// Not thread-safe: the store serializes windows.
+// A write window's COMMIT checkpoints into store.duckdb or, when deferred,
+// goes to DuckDB's log (store.duckdb.wal), which the next window folds in
+// (docs/formats/catalog.md "The commit that ends a sweep: a deferred
+// checkpoint"). Not thread-safe: the store serializes windows.
 #pragma once
 
 #include <functional>
@@ -17,6 +20,18 @@
 #include "util/database.h"
 
 namespace n4a::store {
+
+// How a write window's COMMIT reaches the disk.
+enum class Checkpoint {
+  // COMMIT checkpoints: store.duckdb alone holds the transaction.
+  kNow,
+  // COMMIT appends the transaction to store.duckdb.wal and syncs it, and the
+  // next window (of any process) checkpoints it. For a small commit that a
+  // user waits for: it skips the checkpoint's fixed cost (~13 ms) and the
+  // undo file (~4 ms). Taken only when no log is there yet, so the log holds
+  // at most one such commit; otherwise the window checkpoints as with kNow.
+  kDeferred,
+};
 
 // The folders of a workspace besides its catalog (DESIGN.md "A workspace on
 // disk").
@@ -32,11 +47,15 @@ class CatalogWindow {
 
   // `rows`: the most rows fn appends to one table, which sets the size of
   // the row groups they form (catalog::RowGroupSizeFor).
-  Status write(const std::function<Status(db::Connection&)>& fn, size_t rows = 0);
+  Status write(const std::function<Status(db::Connection&)>& fn, size_t rows = 0,
+               Checkpoint checkpoint = Checkpoint::kNow);
   // A write window that runs `after_close` once the database is closed but
   // before the lock is released: for replacing store.duckdb itself.
   Status write_then(const std::function<Status(db::Connection&)>& fn,
                     const std::function<Status()>& after_close);
+  // A read window first folds a deferred commit's log into store.duckdb
+  // (and repairs an interrupted commit) under the exclusive lock, once: then
+  // neither it nor later readers replay the log at every attach.
   Status read(const std::function<Status(db::Connection&)>& fn);
 
   // Saves the attached catalog's headers and metadata blocks to the undo
@@ -50,22 +69,23 @@ class CatalogWindow {
   std::string lock_path() const { return path_ + "/store.lock"; }
   // The undo file of a commit in progress (catalog_undo.h).
   std::string undo_path() const { return path_ + "/store.duckdb.undo"; }
+  // DuckDB's write-ahead log of the catalog.
+  std::string log_path() const { return path_ + "/store.duckdb.wal"; }
+  // Whether the log holds transactions (a deferred commit's, or another
+  // DuckDB client's).
+  bool has_log() const;
 
  private:
   Status window(LockMode mode, const std::function<Status(db::Connection&)>& fn,
-                const std::function<Status()>& after_close = nullptr, size_t rows = 0);
+                const std::function<Status()>& after_close = nullptr, size_t rows = 0,
+                Checkpoint checkpoint = Checkpoint::kNow);
+
   Status create_layout();
   // Detaches every database the window attached. Requires instance_.
   Status detach_all();
   // Writes back what an interrupted commit's checkpoint may have torn, if
   // its undo file is there. Requires the exclusive lock.
   Status recover_interrupted_commit();
-  // Saves the whole catalog to the undo file if a log (store.duckdb.wal) is
-  // there: attaching replays it and may checkpoint before save_undo() can
-  // list the metadata blocks (a writer died between its COMMIT and that
-  // commit's checkpoint, or another DuckDB client left it). Requires the
-  // exclusive lock and the catalog detached.
-  Status save_undo_if_log();
   // Ends a window that created the catalog as `temp`: if `outcome` is ok,
   // makes it durable and renames it to store.duckdb; otherwise removes it.
   // Returns `outcome`, or the error of publishing it.

@@ -10,6 +10,7 @@
 #include <set>
 #include <system_error>
 #include <unordered_set>
+#include <utility>
 
 #include "catalog/catalog_reader.h"
 #include "catalog/catalog_writer.h"
@@ -37,6 +38,10 @@ class WorkspaceStore::Impl {
   // Unwritten data of others beyond which a commit's sync goes file by file
   // (sync_batch).
   static constexpr uint64_t kBusyUnwrittenBytes = uint64_t{16} << 20;
+  // The most rows in one table of an expected flush whose checkpoint is
+  // deferred (store::Checkpoint::kDeferred): one row group's worth, so that
+  // the next window's replay of the log stays a few milliseconds.
+  static constexpr size_t kDeferredCheckpointRows = 4'096;
 
   Impl(std::string path, StoreOptions options)
       : window_(std::move(path), options),
@@ -193,10 +198,11 @@ class WorkspaceStore::Impl {
   // Commits the buffer. The array parts are written and the batch's files
   // synced (sync_files) on a second thread while the window opens the
   // catalog and applies the other rows (at the end of a sweep nothing else
-  // runs); the transaction commits only once every file is durable.
-  // Requires mu_.
+  // runs); the transaction commits only once every file is durable. An
+  // expected flush (the end of a sweep, which the user waits for) of a small
+  // batch leaves its checkpoint to the next window. Requires mu_.
   Status flush_locked() {
-    flush_expected_ = false;
+    const bool expected = std::exchange(flush_expected_, false);
     if (pending_.empty()) return Status::Ok();
     std::vector<catalog::PendingWrites::ArrayRef> refs;
     std::future<Status> files;
@@ -211,7 +217,10 @@ class WorkspaceStore::Impl {
                 return refs;
               });
         },
-        pending_.largest_table());
+        pending_.largest_table(),
+        expected && pending_.largest_table() <= kDeferredCheckpointRows
+            ? store::Checkpoint::kDeferred
+            : store::Checkpoint::kNow);
     if (files.valid()) (void)files.get();  // the window failed before it asked for them
     if (!s.ok()) {
       // Parts that were written stay referenced by the buffer for the retry.

@@ -406,6 +406,106 @@ TEST(WorkspaceStoreTest, ACommitCheckpointsWithoutAWriteAheadLog) {
   EXPECT_EQ(std::get<int64_t>(runs->rows[0][0]), 2'001);
 }
 
+// The runs in the copy of store.duckdb alone, without its log: what the
+// catalog file holds once checkpointed.
+int64_t RunsInCatalogFileAlone(const std::filesystem::path& ws, const TempDir& scratch) {
+  static int copies = 0;
+  const auto copy = scratch / ("alone-" + std::to_string(++copies) + ".duckdb");
+  std::filesystem::copy_file(ws / "store.duckdb", copy);
+  auto con = db::Connection::open(copy.string(), db::AccessMode::kReadOnly);
+  EXPECT_TRUE(con.ok()) << con.status().ToString();
+  if (!con.ok()) return -1;
+  auto runs = (*con)->query("SELECT count(*) FROM runs");
+  return runs.ok() ? std::get<int64_t>(runs->rows[0][0]) : -1;
+}
+
+bool HasLog(const std::filesystem::path& ws) {
+  const auto log = ws / "store.duckdb.wal";
+  return std::filesystem::exists(log) && std::filesystem::file_size(log) > 0;
+}
+
+// The flush that ends a sweep (expect_flush) leaves a small commit in
+// DuckDB's log instead of checkpointing it: any DuckDB client reads it from
+// there, and the next n4a window folds it into store.duckdb. At most one
+// such commit waits: a second one checkpoints both. A large one checkpoints.
+TEST(WorkspaceStoreTest, AnExpectedSmallFlushDefersItsCheckpointToTheNextWindow) {
+  TempDir dir, scratch;
+  auto store = OpenOrDie(dir.str());
+  ASSERT_TRUE(store->begin_run("first", {}, {}).ok());
+  store->expect_flush();
+  ASSERT_TRUE(store->flush().ok());
+  ASSERT_TRUE(HasLog(dir.path()));
+  EXPECT_EQ(RunsInCatalogFileAlone(dir.path(), scratch), 0);
+  {  // Another DuckDB client replays the log.
+    auto con = db::Connection::open((dir / "store.duckdb").string(), db::AccessMode::kReadOnly);
+    ASSERT_TRUE(con.ok()) << con.status().ToString();
+    auto runs = (*con)->query("SELECT name FROM runs");
+    ASSERT_TRUE(runs.ok()) << runs.status().ToString();
+    ASSERT_EQ(runs->rows.size(), 1u);
+    EXPECT_EQ(std::get<std::string>(runs->rows[0][0]), "first");
+  }
+  ASSERT_TRUE(store->begin_run("second", {}, {}).ok());
+  store->expect_flush();
+  ASSERT_TRUE(store->flush().ok());
+  EXPECT_FALSE(HasLog(dir.path()));
+  EXPECT_EQ(RunsInCatalogFileAlone(dir.path(), scratch), 2);
+
+  ASSERT_TRUE(store->begin_run("third", {}, {}).ok());
+  store->expect_flush();
+  ASSERT_TRUE(store->flush().ok());
+  ASSERT_TRUE(HasLog(dir.path()));
+  auto reader = OpenOrDie(dir.str());  // its first read window folds the log in
+  EXPECT_FALSE(HasLog(dir.path()));
+  EXPECT_EQ(RunsInCatalogFileAlone(dir.path(), scratch), 3);
+  EXPECT_EQ(Count(*reader, "SELECT count(*) FROM runs"), 3);
+
+  // Unexpected flushes checkpoint, and so does an expected one of more rows
+  // than one row group.
+  auto run = *store->begin_run("large", {}, {});
+  ASSERT_TRUE(store->flush().ok());
+  EXPECT_FALSE(HasLog(dir.path()));
+  auto pipeline = *store->begin_pipeline(run, "PLS(3)", {}, {}, "gasoline", "abc");
+  for (int i = 0; i < 4'097; ++i)
+    ASSERT_TRUE(
+        store->save_prediction(Pred(pipeline, "fold_" + std::to_string(i), "val", 1, 0)).ok());
+  store->expect_flush();
+  ASSERT_TRUE(store->flush().ok());
+  EXPECT_FALSE(HasLog(dir.path()));
+  EXPECT_EQ(Count(*reader, "SELECT count(*) FROM predictions"), 4'097);
+}
+
+// The undo file of a window that folds a log in is saved right after the
+// attach, so it is right only if attaching replays the log without writing
+// store.duckdb. DuckDB 1.5.6 does so (it checkpoints at the COMMIT or the
+// DETACH); a DuckDB that checkpointed while attaching would fail this.
+TEST(WorkspaceStoreTest, AttachingReplaysALogWithoutWritingTheCatalog) {
+  TempDir dir, scratch;
+  store::CatalogWindow window(dir.str(), StoreOptions{});
+  ASSERT_TRUE(window.open_or_create(OpenMode::kCreateIfMissing).ok());
+  auto insert = [](int from, int rows) {
+    return [=](db::Connection& con) -> Status {
+      N4A_TRY(con.exec("BEGIN TRANSACTION"));
+      N4A_TRY(
+          con.exec("INSERT INTO runs (run_id, name) SELECT 'r' || i, repeat('x', 100) FROM "
+                   "range(" +
+                   std::to_string(from) + ", " + std::to_string(from + rows) + ") t(i)"));
+      return con.exec("COMMIT");
+    };
+  };
+  ASSERT_TRUE(window.write(insert(0, 1'000), 1'000, store::Checkpoint::kDeferred).ok());
+  ASSERT_TRUE(window.has_log());
+  const std::string before = testing::ReadFileOrEmpty(window.catalog_path());
+  bool unchanged_by_attach = false;
+  Status s = window.write([&](db::Connection& con) {
+    unchanged_by_attach = testing::ReadFileOrEmpty(window.catalog_path()) == before;
+    return insert(1'000, 1)(con);
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(unchanged_by_attach);
+  EXPECT_FALSE(window.has_log());
+  EXPECT_EQ(RunsInCatalogFileAlone(dir.path(), scratch), 1'001);
+}
+
 TEST(WorkspaceStoreTest, NewerSchemaIsRefused) {
   TempDir dir;
   ASSERT_TRUE(OpenOrDie(dir.str())->close().ok());
