@@ -134,10 +134,13 @@ for i in $(seq 1 "$REPEATS"); do
   echo "grown_fresh $(run_once sweep 40 record "$TMP/b.json" "_fresh$i")" >> "$TMP/times"
   echo "grown_record $(run_once sweep 40 grown "$TMP/b.json")" >> "$TMP/times"
 done
-# Bytes of the last recorded workspace of each sweep, by folder.
+# Bytes of the last recorded workspace of each sweep, by folder; the catalog
+# with its log (a sweep's last commit, when small, waits there for the next
+# window: docs/formats/catalog.md).
 for config in sweep long wide; do
-  echo "$config $(du -sb "$TMP/${config}_ws1/artifacts" "$TMP/${config}_ws1/arrays" \
-    "$TMP/${config}_ws1/store.duckdb" | cut -f1 | tr '\n' ' ')"
+  ws="$TMP/${config}_ws1"
+  echo "$config $(du -sb "$ws/artifacts" "$ws/arrays" | cut -f1 | tr '\n' ' ')" \
+    "$(cat "$ws/store.duckdb" "$ws"/store.duckdb.wal 2> /dev/null | wc -c)"
 done > "$TMP/sizes"
 t0=$(now)
 "$N4A" run examples/gasoline_sweep.json -w "$TMP/gasoline_ws" --jobs "$JOBS" --format json > "$TMP/g.json"
