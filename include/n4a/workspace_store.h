@@ -136,6 +136,9 @@ class WorkspaceStore {
   // which writes them while it opens the catalog, rather than starting an
   // early part file that the commit would wait for, and then write the rest
   // after it. Up to twice the usual early-part size; beyond that a part starts.
+  // That flush, when it is small (at most 4,096 rows in any table), commits
+  // to DuckDB's log and leaves the checkpoint to the next window of any
+  // process (docs/formats/catalog.md "The commit that ends a sweep").
   void expect_flush();
 
   // --- Runs and pipelines (buffered). Ids are UUIDv7 made here.
