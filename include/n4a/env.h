@@ -53,6 +53,8 @@ class LockFile {
   virtual Status unlock(uint64_t byte) = 0;
   // Replaces the file's content (holder information for waiters to read).
   virtual Status write_content(std::string_view content) = 0;
+  // Appends to the file's content (a list that grows, read whole by others).
+  virtual Status append_content(std::string_view content) = 0;
   virtual Result<std::string> read_content() = 0;
 };
 

@@ -70,6 +70,9 @@ class [[nodiscard]] Status {
 
   // Returns a copy whose message is "<context>: <message>" (ok stays ok).
   Status WithContext(std::string_view context) const;
+  // The same status with `hint` (what the user can do next) after its
+  // message: "<message>; <hint>". Ok stays ok.
+  Status WithHint(std::string_view hint) const;
 
  private:
   Status(StatusCode code, std::string msg) : code_(code), message_(std::move(msg)) {}

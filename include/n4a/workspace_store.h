@@ -102,7 +102,11 @@ struct CheckReport {
   int64_t artifacts_checked = 0;
   int64_t array_files_checked = 0;
   int64_t predictions_with_arrays = 0;
+  int64_t runs_checked = 0;
   std::vector<std::string> problems;
+  // What a crash leaves and a resume repairs (runs whose process died with
+  // pipelines unfinished): said, but not damage.
+  std::vector<std::string> warnings;
   bool ok() const { return problems.empty(); }
 };
 
@@ -129,7 +133,9 @@ class WorkspaceStore {
   // Commits everything buffered in one window. On error the buffer is kept,
   // so a later flush can retry.
   Status flush();
-  // Flushes; the store accepts no writes afterwards.
+  // Flushes; the store accepts no writes afterwards, even when the flush
+  // fails (its error is returned, and what it held is lost: call flush()
+  // first to retry).
   Status close();
   // Says that a flush follows soon (a sweep has computed its last variant and
   // its recorder is draining): until it, buffered arrays wait for that commit,
@@ -142,11 +148,27 @@ class WorkspaceStore {
   void expect_flush();
 
   // --- Runs and pipelines (buffered). Ids are UUIDv7 made here.
+  // A run that this store begins or claims holds its liveness lock
+  // (docs/formats/lock.md "Run locks") until complete_run, fail_run or
+  // interrupt_run commits, or the process ends: other processes then see it
+  // as alive. A run left "running" by a process that is gone reads as
+  // status "dead" (get_run, list_runs).
   Result<std::string> begin_run(const std::string& name, const Json& config, const Json& datasets);
   Status complete_run(const std::string& run_id, const Json& summary);
   Status fail_run(const std::string& run_id, const std::string& error);
   // Marks a run stopped by the user: status "interrupted".
   Status interrupt_run(const std::string& run_id);
+  // Takes the liveness lock of an existing run for this process and marks
+  // it running again, to resume it. FailedPrecondition naming the process
+  // (pid, host, command) if a live one holds it; NotFound for an unknown run.
+  Status resume_run(const std::string& run_id);
+  // Retires the pipelines of a claimed run that did not complete (status
+  // running: their process died; or failed), before a resume redoes them:
+  // each becomes "retired" and loses its chains, predictions (with their
+  // arrays references) and logs, releasing its artifact references, all in
+  // one transaction. Returns how many were retired. FailedPrecondition
+  // unless this store holds the run (begin_run or resume_run).
+  Result<int64_t> retire_unfinished_pipelines(const std::string& run_id);
   Result<std::string> begin_pipeline(const std::string& run_id, const std::string& name,
                                      const Json& expanded_config, const Json& generator_choices,
                                      const std::string& dataset_name,
@@ -203,7 +225,8 @@ class WorkspaceStore {
 
   // --- Cleanup (DESIGN.md "Commit protocol", step 3).
   // Removes a run and everything under it in one transaction, releasing
-  // artifact references; files stay until gc_artifacts().
+  // artifact references; files stay until gc_artifacts(). FailedPrecondition
+  // for a run whose process is alive.
   Result<DeleteReport> delete_run(const std::string& run_id);
   Result<DeleteReport> delete_prediction(const std::string& prediction_id);
   Result<DeleteReport> delete_dataset_predictions(const std::string& dataset_name);
@@ -218,7 +241,9 @@ class WorkspaceStore {
   // file when that makes it smaller.
   Result<VacuumReport> vacuum();
   // Verifies every artifact (exists, hash) and reference count, every array
-  // file (readable) and arrays reference. Reports; changes nothing.
+  // file (readable) and arrays reference, and that no run holds a variant
+  // twice (problems); warns of runs whose process died with pipelines
+  // unfinished. Reports; changes nothing.
   Result<CheckReport> check();
 
   // --- Merge, backup and restore (issue 7; docs/formats/backup.md).
@@ -372,7 +397,11 @@ class WorkspaceStore {
   Result<PredictionRecord> get_prediction(const std::string& prediction_id);
   Result<Table> query_predictions(const PredictionFilter& filter = {});
   Result<Table> top_predictions(const TopQuery& query = {});
-  // Runs one read-only SQL statement; statements that write are refused.
+  // Runs one read-only SQL statement on the catalog; statements that write
+  // are refused. It reads the catalog and the workspace's own files under
+  // arrays/ and exports/ (read_parquet('<workspace>/arrays/...'), absolute
+  // or relative to the current folder) and nothing else: no other file, URL,
+  // extension or ATTACH (DuckDB's external access is off for it).
   Result<Table> sql(const std::string& query);
   Result<WorkspaceInfo> info();
 

@@ -178,7 +178,8 @@ Result<std::vector<ProjectRecord>> ListProjects(db::Connection& con,
   return out;
 }
 
-Result<Table> ListRuns(db::Connection& con, const RunFilter& f) {
+Result<Table> ListRuns(db::Connection& con, const RunFilter& f,
+                       const std::vector<std::string>& dead_runs) {
   std::string where;
   std::vector<db::Value> params;
   WhereEquals(where, params, "r.status", f.status);
@@ -193,8 +194,13 @@ Result<Table> ListRuns(db::Connection& con, const RunFilter& f) {
   std::string sql =
       "SELECT r.run_id, r.name, r.status, r.created_at, r.completed_at, "
       "(SELECT count(*) FROM pipelines p WHERE p.run_id = r.run_id) AS pipelines, "
-      "r.project_id, r.error FROM runs r" +
-      where + " ORDER BY r.created_at DESC, r.run_id DESC" + LimitOffset(params, f.limit, f.offset);
+      "r.project_id, r.error FROM " +
+      (dead_runs.empty() ? std::string("runs")
+                         : "(SELECT * REPLACE (CASE WHEN status = 'running' AND run_id IN (" +
+                               db::QuoteLiteralList(dead_runs) +
+                               ") THEN 'dead' ELSE status END AS status) " + "FROM runs)") +
+      " r" + where + " ORDER BY r.created_at DESC, r.run_id DESC" +
+      LimitOffset(params, f.limit, f.offset);
   return con.query(sql, params);
 }
 

@@ -20,7 +20,11 @@ Result<PredictionRecord> GetPrediction(db::Connection& con, const std::string& p
 Result<std::vector<ProjectRecord>> ListProjects(db::Connection& con,
                                                 const std::string& name_filter = "");
 
-Result<Table> ListRuns(db::Connection& con, const RunFilter& filter);
+// `dead_runs`: runs whose status reads "running" but whose process is gone
+// (store/run_lock.h); their status reads "dead", in the listing and in its
+// filters.
+Result<Table> ListRuns(db::Connection& con, const RunFilter& filter,
+                       const std::vector<std::string>& dead_runs = {});
 Result<Table> ListPipelines(db::Connection& con, const PipelineFilter& filter);
 Result<Table> ListChains(db::Connection& con, const ChainFilter& filter);
 Result<Table> QueryPredictions(db::Connection& con, const PredictionFilter& filter);

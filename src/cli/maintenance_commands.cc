@@ -88,9 +88,10 @@ int Check(Context& ctx) {
     auto r = s.check();
     if (!r.ok()) return ctx.fail(r.status());
     for (const auto& p : r->problems) std::cout << "problem: " << p << "\n";
+    for (const auto& w : r->warnings) std::cout << "warning: " << w << "\n";
     std::cout << fmt::format(
-        "checked {} artifacts, {} array files ({} predictions with arrays): {}\n",
-        r->artifacts_checked, r->array_files_checked, r->predictions_with_arrays,
+        "checked {} artifacts, {} array files ({} predictions with arrays), {} runs: {}\n",
+        r->artifacts_checked, r->array_files_checked, r->predictions_with_arrays, r->runs_checked,
         r->ok() ? "ok" : fmt::format("{} problems", r->problems.size()));
     return r->ok() ? kExitOk : kExitCorruption;
   });

@@ -16,8 +16,6 @@
 namespace n4a::cli {
 namespace {
 
-constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
-
 struct RunArgs {
   std::string config;
   std::string template_name;
@@ -76,6 +74,11 @@ void print_text(const pipeline::RunReport& r, const RunArgs& a) {
     std::cout << fmt::format("\nFailures ({}):\n", failures.size());
     for (const auto* f : failures) std::cout << "  " << f->name << ": " << f->error << "\n";
   }
+  if (r.retired > 0) {
+    std::cout << fmt::format(
+        "\n{} unfinished pipeline{} of an earlier attempt retired and run again.\n", r.retired,
+        r.retired == 1 ? "" : "s");
+  }
   if (r.status == pipeline::RunStatus::kInterrupted) {
     std::cout << "\nInterrupted. Finish it with: n4a run --resume " << r.run_id << "\n";
   }
@@ -103,13 +106,21 @@ Result<Json> template_config(const RunArgs& a, const Context& ctx) {
   return pipeline::template_run_config(t.config, a.dataset, a.target);
 }
 
+// Closes the store of a sweep; its error is the sweep's when the sweep
+// failed (what it says first, with the resume hint).
+Result<pipeline::RunReport> Closed(WorkspaceStore& store, Result<pipeline::RunReport> report) {
+  Status closed = store.close();
+  if (!report.ok()) return report;
+  N4A_TRY(closed);
+  return report;
+}
+
 Result<pipeline::RunReport> run(const RunArgs& a, const Context& ctx,
                                 pipeline::RunOptions options) {
   if (!a.resume.empty()) {
     N4A_ASSIGN_OR_RETURN(auto store, ctx.open_store(OpenMode::kMustExist));
     auto report = pipeline::resume_sweep(*store, a.resume, options);
-    N4A_TRY(store->close());
-    return report;
+    return Closed(*store, std::move(report));
   }
   Json config;
   if (a.template_name.empty()) {
@@ -124,8 +135,7 @@ Result<pipeline::RunReport> run(const RunArgs& a, const Context& ctx,
   if (a.no_record) return pipeline::run_sweep(prepared, nullptr, options);
   N4A_ASSIGN_OR_RETURN(auto store, ctx.open_store(OpenMode::kCreateIfMissing));
   auto report = pipeline::run_sweep(prepared, store.get(), options);
-  N4A_TRY(store->close());
-  return report;
+  return Closed(*store, std::move(report));
 }
 
 int run_action(const RunArgs& a, const Context& ctx) {
@@ -158,7 +168,9 @@ int run_action(const RunArgs& a, const Context& ctx) {
   } else {
     print_text(*report, a);
   }
-  if (report->status == pipeline::RunStatus::kInterrupted) return kExitInterrupted;
+  // 128 + the signal, as shells report it: 130 for Ctrl-C, 143 for SIGTERM.
+  if (report->status == pipeline::RunStatus::kInterrupted)
+    return 128 + pipeline::InterruptGuard::signal_number();
   if (report->ranked().empty() && !report->variants.empty()) return kExitFailure;
   return kExitOk;
 }

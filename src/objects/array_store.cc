@@ -114,8 +114,8 @@ size_t RowGroupRowsFor(size_t bytes_per_row) {
                             2048);
 }
 
-ArrayStore::ArrayStore(Env* env, std::string workspace_root)
-    : env_(env), root_(std::move(workspace_root)) {}
+ArrayStore::ArrayStore(Env* env, std::string workspace_root, InFlight* in_flight)
+    : env_(env), root_(std::move(workspace_root)), in_flight_(in_flight) {}
 
 ArrayStore::~ArrayStore() = default;
 
@@ -160,6 +160,7 @@ Result<std::string> ArrayStore::write_part(std::string_view dataset_name,
   N4A_ASSIGN_OR_RETURN(auto sorted, SortedRows(dataset_name, rows));
   std::string folder = PartFolderFor(dataset_name);
   std::string rel = folder + "/part-" + NewUuidV7() + ".parquet";
+  if (in_flight_ != nullptr) N4A_TRY(in_flight_->announce({&rel, 1}));
   std::lock_guard<std::mutex> lock(mu_);
   N4A_TRY(CreateDirs(env_, root_, folder, publish));
   FeedGuard feed_guard(&feed_);
@@ -326,9 +327,10 @@ Result<std::vector<FileInfo>> ArrayStore::list_files() {
 }
 
 Result<SweepReport> ArrayStore::sweep(const std::unordered_set<std::string>& live_relative_paths,
-                                      int64_t grace_micros, DryRun dry_run) {
+                                      int64_t grace_micros, DryRun dry_run,
+                                      const InFlightFiles* in_flight) {
   N4A_ASSIGN_OR_RETURN(auto files, list_files());
-  return SweepFiles(env_, root_, files, live_relative_paths, grace_micros, dry_run);
+  return SweepFiles(env_, root_, files, live_relative_paths, grace_micros, dry_run, in_flight);
 }
 
 }  // namespace n4a::objects

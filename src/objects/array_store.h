@@ -8,7 +8,8 @@
 // No tombstones: the catalog decides what is alive. Within a file, rows are
 // sorted by prediction_id so that Parquet row-group statistics prune point
 // reads. The store knows nothing of the catalog and deletes nothing but
-// garbage in sweep().
+// garbage in sweep(). With an InFlight, each new part is announced before it
+// is written (in_flight.h).
 //
 // Thread-safe: one in-memory DuckDB connection, opened on first use, serves
 // all calls under a mutex.
@@ -28,6 +29,7 @@
 #include "n4a/status.h"
 #include "objects/array_parquet.h"
 #include "objects/array_row.h"
+#include "objects/in_flight.h"
 #include "objects/object_files.h"
 
 namespace n4a::db {
@@ -70,8 +72,9 @@ struct CompactResult {
 
 class ArrayStore {
  public:
-  // `env` must outlive the store. Nothing is opened until first use.
-  ArrayStore(Env* env, std::string workspace_root);
+  // `env` (and `in_flight`, if any) must outlive the store. Nothing is
+  // opened until first use.
+  ArrayStore(Env* env, std::string workspace_root, InFlight* in_flight = nullptr);
   ~ArrayStore();
   ArrayStore(const ArrayStore&) = delete;
   ArrayStore& operator=(const ArrayStore&) = delete;
@@ -88,7 +91,7 @@ class ArrayStore {
   // not proba_rows x proba_cols. On error nothing is visible and no temp
   // file remains. With Publish::kBatched the part is durable only once
   // synced with its folders (Env::sync_filesystem() on the workspace does it
-  // all).
+  // all). The part stays in flight until the caller releases it.
   Result<std::string> write_part(std::string_view dataset_name, std::span<const ArrayRow> rows,
                                  Publish publish = Publish::kDurable);
   // Opens the in-memory DuckDB that write_part uses (a first write_part
@@ -134,7 +137,8 @@ class ArrayStore {
   Result<std::vector<FileInfo>> list_files();
   // As ArtifactStore::sweep, over arrays/.
   Result<SweepReport> sweep(const std::unordered_set<std::string>& live_relative_paths,
-                            int64_t grace_micros, DryRun dry_run);
+                            int64_t grace_micros, DryRun dry_run,
+                            const InFlightFiles* in_flight = nullptr);
 
  private:
   std::string absolute(std::string_view relative_path) const;
@@ -166,6 +170,7 @@ class ArrayStore {
 
   Env* env_;
   std::string root_;
+  InFlight* in_flight_;
   std::mutex mu_;
   std::unique_ptr<db::Connection> con_;     // reads
   std::unique_ptr<db::Connection> writer_;  // copies feed_ to Parquet

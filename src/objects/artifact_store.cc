@@ -80,8 +80,8 @@ Status WriteObjectFile(Env* env, const std::string& path, std::string_view bytes
 
 }  // namespace
 
-ArtifactStore::ArtifactStore(Env* env, std::string workspace_root)
-    : env_(env), root_(std::move(workspace_root)) {}
+ArtifactStore::ArtifactStore(Env* env, std::string workspace_root, InFlight* in_flight)
+    : env_(env), root_(std::move(workspace_root)), in_flight_(in_flight) {}
 
 Status ArtifactStore::ValidateFormat(std::string_view format) {
   bool ok = !format.empty() && format.size() <= kMaxFormatLength;
@@ -124,11 +124,24 @@ bool ArtifactStore::has_object(const std::string& relative_path, std::string_vie
   if (!existing.ok() || *existing != size) return false;
   // Read back: a batched put that a crash interrupted before its barrier can
   // leave a file of the right size and the wrong content (Publish::kBatched).
-  if (!verify(relative_path, hash).ok()) return false;
-  // A dedup hit on an old file restarts its grace period, or a concurrent GC
-  // could delete the object a writer is about to reference (best effort).
-  (void)env_->touch_file(absolute(relative_path));
-  return true;
+  return verify(relative_path, hash).ok();
+}
+
+Status ArtifactStore::register_writer() {
+  return in_flight_ != nullptr ? in_flight_->register_writer() : Status::Ok();
+}
+
+Result<bool> ArtifactStore::announce_and_check(const std::string& relative_path,
+                                               std::string_view hash, uint64_t size) {
+  if (in_flight_ == nullptr) return has_object(relative_path, hash, size);
+  N4A_ASSIGN_OR_RETURN(InFlight::Hold hold, in_flight_->announce({&relative_path, 1}));
+  return has_object(relative_path, hash, size);
+}
+
+Result<bool> ArtifactStore::claim(const std::string& relative_path) {
+  if (in_flight_ == nullptr) return env_->file_exists(absolute(relative_path));
+  N4A_ASSIGN_OR_RETURN(InFlight::Hold hold, in_flight_->announce({&relative_path, 1}));
+  return env_->file_exists(absolute(relative_path));
 }
 
 Result<PutResult> ArtifactStore::put(std::string_view bytes, std::string_view format,
@@ -139,7 +152,9 @@ Result<PutResult> ArtifactStore::put(std::string_view bytes, std::string_view fo
   out.hash = Sha256Hex(bytes);
   out.size_bytes = bytes.size();
   N4A_ASSIGN_OR_RETURN(out.relative_path, RelativePathFor(out.hash, format));
-  if (has_object(out.relative_path, out.hash, out.size_bytes)) return out;
+  N4A_ASSIGN_OR_RETURN(bool exists,
+                       announce_and_check(out.relative_path, out.hash, out.size_bytes));
+  if (exists) return out;
   N4A_TRY(CreateDirs(env_, root_, ParentOf(out.relative_path), publish));
   Status s = WriteObjectFile(env_, absolute(out.relative_path), bytes, publish);
   if (!s.ok()) return s.WithContext("save artifact " + out.hash + " in " + root_);
@@ -149,6 +164,7 @@ Result<PutResult> ArtifactStore::put(std::string_view bytes, std::string_view fo
 
 Result<PutResult> ArtifactStore::put_overlapped(std::string_view bytes, std::string_view format,
                                                 Publish publish) {
+  N4A_TRY(register_writer());
   N4A_TRY(CreateDirs(env_, root_, kFolder, publish));
   std::string temp = TempPathFor(absolute(std::string(kFolder) + "/put"));
   TempFileGuard guard(env_, temp);
@@ -165,10 +181,11 @@ Result<PutResult> ArtifactStore::put_overlapped(std::string_view bytes, std::str
   out.hash = Sha256Hex(bytes);
   out.size_bytes = bytes.size();
   out.relative_path = *RelativePathFor(out.hash, format);  // both parts validated
-  const bool exists = has_object(out.relative_path, out.hash, out.size_bytes);
-  if (exists) cancel = true;
+  Result<bool> exists = announce_and_check(out.relative_path, out.hash, out.size_bytes);
+  if (!exists.ok() || *exists) cancel = true;
   writer.join();
-  if (exists) return out;  // guard drops the temp
+  N4A_TRY(exists.status());
+  if (*exists) return out;  // guard drops the temp
   N4A_TRY(written);
   N4A_TRY(publish == Publish::kDurable ? file->sync() : file->start_sync());
   N4A_TRY(file->close());
@@ -181,6 +198,7 @@ Result<PutResult> ArtifactStore::put_overlapped(std::string_view bytes, std::str
 
 Result<PutResult> ArtifactStore::put_stream(SequentialFile& source, std::string_view format) {
   N4A_TRY(ValidateFormat(format));
+  N4A_TRY(register_writer());
   N4A_TRY(CreateDirs(env_, root_, kFolder, Publish::kDurable));
   std::string temp = TempPathFor(absolute(std::string(kFolder) + "/stream"));
   TempFileGuard guard(env_, temp);
@@ -199,7 +217,9 @@ Result<PutResult> ArtifactStore::put_stream(SequentialFile& source, std::string_
   N4A_TRY(file->close());
   out.hash = sha.FinishHex();
   N4A_ASSIGN_OR_RETURN(out.relative_path, RelativePathFor(out.hash, format));
-  if (has_object(out.relative_path, out.hash, out.size_bytes)) return out;  // guard drops the temp
+  N4A_ASSIGN_OR_RETURN(bool exists,
+                       announce_and_check(out.relative_path, out.hash, out.size_bytes));
+  if (exists) return out;  // guard drops the temp
   N4A_TRY(CreateDirs(env_, root_, ParentOf(out.relative_path), Publish::kDurable));
   N4A_TRY(publish_temp(temp, out.relative_path, Publish::kDurable));
   guard.release();
@@ -250,9 +270,10 @@ Result<std::vector<FileInfo>> ArtifactStore::list_files() {
 }
 
 Result<SweepReport> ArtifactStore::sweep(const std::unordered_set<std::string>& live_relative_paths,
-                                         int64_t grace_micros, DryRun dry_run) {
+                                         int64_t grace_micros, DryRun dry_run,
+                                         const InFlightFiles* in_flight) {
   N4A_ASSIGN_OR_RETURN(auto files, list_files());
-  return SweepFiles(env_, root_, files, live_relative_paths, grace_micros, dry_run);
+  return SweepFiles(env_, root_, files, live_relative_paths, grace_micros, dry_run, in_flight);
 }
 
 }  // namespace n4a::objects

@@ -8,7 +8,9 @@
 // (fsync before the rename, of the folders after: a crash leaves either no
 // file or a whole one) or batched (see Publish: durable at the caller's
 // barrier). The store knows nothing of the catalog: callers decide what is
-// live and pass it to sweep().
+// live and pass it to sweep(). With an InFlight, each put first announces
+// its object (in_flight.h), so that no sweep removes it before the caller's
+// catalog commit, a dedup hit on an old file included.
 //
 // Thread-safe: an ArtifactStore holds no mutable state; concurrent puts of the
 // same bytes are harmless (each renames a whole file over the same name).
@@ -22,6 +24,7 @@
 
 #include "n4a/env.h"
 #include "n4a/status.h"
+#include "objects/in_flight.h"
 #include "objects/object_files.h"
 
 namespace n4a::objects {
@@ -36,9 +39,11 @@ struct PutResult {
 
 class ArtifactStore {
  public:
-  // `env` must outlive the store. `workspace_root` is the workspace folder;
-  // artifacts/ is created under it on the first put.
-  ArtifactStore(Env* env, std::string workspace_root);
+  // `env` (and `in_flight`, if any) must outlive the store.
+  // `workspace_root` is the workspace folder; artifacts/ is created under it
+  // on the first put. Without `in_flight` only the grace period of a sweep
+  // protects new objects (tests, and stores that publish nothing).
+  ArtifactStore(Env* env, std::string workspace_root, InFlight* in_flight = nullptr);
 
   // InvalidArgument unless `format` is 1-16 characters of [a-z0-9].
   static Status ValidateFormat(std::string_view format);
@@ -53,8 +58,8 @@ class ArtifactStore {
   // Stores `bytes` and returns their id (objects of 8 MB and more are
   // written on a second thread while being hashed). If the object's file
   // exists with the right size and content (read back and hashed), nothing
-  // is written (its mtime is refreshed so that GC's grace period protects it
-  // until the caller's catalog commit). A torn or damaged file is replaced.
+  // is written. A torn or damaged file is replaced. The object stays in
+  // flight until the caller releases it (InFlight::release).
   // On error nothing is visible under the final name and no temp file
   // remains. With Publish::kBatched the new file is durable only once
   // synced with its folders (Env::sync_filesystem(root()) does it all).
@@ -78,22 +83,35 @@ class ArtifactStore {
   // is one buffer; meant for `workspace check` over large objects.
   Status verify(std::string_view relative_path, std::string_view expected_hash);
 
+  // Announces the object at `relative_path` as in flight (as put() does)
+  // and says whether its file exists: for a caller that places objects
+  // itself (a merge copies them). Without an InFlight, only whether it exists.
+  Result<bool> claim(const std::string& relative_path);
+
   // Every file under artifacts/ (objects and leftover temp files).
   Result<std::vector<FileInfo>> list_files();
 
   // Removes files under artifacts/ that are not in `live_relative_paths`, and
   // stale temp files, when they are older than `grace_micros` (by the Env's
-  // clock). See SweepFiles. Fails, removing nothing, if listing fails.
+  // clock), and not in `in_flight`. See SweepFiles. Fails, removing
+  // nothing, if listing fails.
   Result<SweepReport> sweep(const std::unordered_set<std::string>& live_relative_paths,
-                            int64_t grace_micros, DryRun dry_run);
+                            int64_t grace_micros, DryRun dry_run,
+                            const InFlightFiles* in_flight = nullptr);
 
   const std::string& root() const { return root_; }
 
  private:
   std::string absolute(std::string_view relative_path) const;
-  // If the object exists with `size` bytes that hash to `hash`, refreshes
-  // its mtime and returns true.
+  // True if the object exists with `size` bytes that hash to `hash`.
   bool has_object(const std::string& relative_path, std::string_view hash, uint64_t size);
+  // Registers this writer with the InFlight, if any: before any file of it
+  // (temp files too) appears under artifacts/.
+  Status register_writer();
+  // Announces `relative_path` as in flight, then has_object(): the hold
+  // keeps a sweep from running between the two.
+  Result<bool> announce_and_check(const std::string& relative_path, std::string_view hash,
+                                  uint64_t size);
   // put() of a large object: writes it to a temp file on a second thread
   // while hashing it, so a new object costs max(hash, write), and a dedup hit
   // cancels the write and costs about two hashes (the existing file is read
@@ -107,6 +125,7 @@ class ArtifactStore {
 
   Env* env_;
   std::string root_;
+  InFlight* in_flight_;
 };
 
 }  // namespace n4a::objects

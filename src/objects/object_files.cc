@@ -33,7 +33,12 @@ Status ListInto(Env* env, const std::string& root, const std::string& folder,
   return Status::Ok();
 }
 
-bool IsGarbage(const FileInfo& f, const std::unordered_set<std::string>& live) {
+bool IsGarbage(const FileInfo& f, const std::unordered_set<std::string>& live,
+               const InFlightFiles* in_flight) {
+  if (in_flight != nullptr) {
+    if (in_flight->paths.count(f.relative_path) != 0) return false;
+    if (f.is_temp && in_flight->pids.count(TempFileOwnerPid(f.relative_path)) != 0) return false;
+  }
   return f.is_temp || live.count(f.relative_path) == 0;
 }
 
@@ -50,12 +55,12 @@ Result<std::vector<FileInfo>> ListFiles(Env* env, const std::string& root,
 
 SweepReport SweepFiles(Env* env, const std::string& root, const std::vector<FileInfo>& files,
                        const std::unordered_set<std::string>& live_relative_paths,
-                       int64_t grace_micros, DryRun dry_run) {
+                       int64_t grace_micros, DryRun dry_run, const InFlightFiles* in_flight) {
   SweepReport report;
   const int64_t cutoff = env->now_micros() - std::max<int64_t>(grace_micros, 0);
   for (const FileInfo& f : files) {
     ++report.files_scanned;
-    if (!IsGarbage(f, live_relative_paths)) continue;
+    if (!IsGarbage(f, live_relative_paths, in_flight)) continue;
     if (f.mtime_micros > cutoff) {
       ++report.files_too_young;
       continue;

@@ -42,6 +42,15 @@ struct FileInfo {
   bool is_temp = false;  // an unfinished atomic write (".tmp." in the name)
 };
 
+// What the live writers of a workspace have in flight (InFlight::ReadLive):
+// files that no sweep may remove, whatever their age.
+struct InFlightFiles {
+  std::unordered_set<std::string> paths;  // relative to the workspace root
+  // The live writers: their temp files (util/atomic_file.h names the
+  // writer's pid) are unfinished writes, not leftovers.
+  std::unordered_set<int64_t> pids;
+};
+
 // What a sweep removed (or, in a dry run, would remove).
 struct SweepReport {
   int64_t files_scanned = 0;
@@ -63,12 +72,15 @@ Result<std::vector<FileInfo>> ListFiles(Env* env, const std::string& root,
 
 // Mark and sweep over `files` (from ListFiles): removes each file that is not
 // in `live_relative_paths`, or is a temp file, and whose mtime is older than
-// `now - grace_micros` by the Env's clock. A file younger than the grace
-// period is never removed, live or not (it may belong to a writer whose
-// catalog commit is still in flight). With DryRun::kYes nothing is removed.
+// `now - grace_micros` by the Env's clock; but never one in `in_flight`
+// (if given), nor a temp file of a live writer. A file younger than the
+// grace period is never removed either. With DryRun::kYes nothing is
+// removed. The caller holds what keeps `in_flight` and the live set true
+// until it returns (the store: its read window and InFlight's sweep lock).
 SweepReport SweepFiles(Env* env, const std::string& root, const std::vector<FileInfo>& files,
                        const std::unordered_set<std::string>& live_relative_paths,
-                       int64_t grace_micros, DryRun dry_run);
+                       int64_t grace_micros, DryRun dry_run,
+                       const InFlightFiles* in_flight = nullptr);
 
 // Creates `<root>/<relative_dir>` and its missing parents. With
 // Publish::kDurable, fsyncs each parent whose entries changed, so that a

@@ -6,33 +6,40 @@
 namespace n4a::pipeline {
 namespace {
 
-std::atomic<bool> g_interrupted{false};
-struct sigaction g_previous;
+constexpr int kSignals[] = {SIGINT, SIGTERM};
 
-void on_sigint(int) {
-  g_interrupted.store(true);
-  // The next Ctrl-C gets the default action: the user insists.
-  std::signal(SIGINT, SIG_DFL);
+std::atomic<int> g_signal{0};
+struct sigaction g_previous[std::size(kSignals)];
+
+void on_stop_signal(int signal) {
+  int none = 0;
+  g_signal.compare_exchange_strong(none, signal);
+  // The next signal gets the default action: the sender insists.
+  for (int s : kSignals) std::signal(s, SIG_DFL);
 }
 
-static_assert(std::atomic<bool>::is_always_lock_free, "needed in a signal handler");
+static_assert(std::atomic<int>::is_always_lock_free, "needed in a signal handler");
 
 }  // namespace
 
 InterruptGuard::InterruptGuard() {
-  g_interrupted = false;
+  g_signal = 0;
   struct sigaction action {};
-  action.sa_handler = on_sigint;
+  action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, &g_previous);
+  for (size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], &action, &g_previous[i]);
 }
 
 InterruptGuard::~InterruptGuard() {
-  sigaction(SIGINT, &g_previous, nullptr);
+  for (size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], &g_previous[i], nullptr);
 }
 
 bool InterruptGuard::interrupted() {
-  return g_interrupted.load();
+  return g_signal.load() != 0;
+}
+
+int InterruptGuard::signal_number() {
+  return g_signal.load();
 }
 
 }  // namespace n4a::pipeline

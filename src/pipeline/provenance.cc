@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <optional>
 
+#include "util/process_info.h"
+
 extern char** environ;
 
 namespace n4a::pipeline {
@@ -80,19 +82,13 @@ std::string user_name() {
   return std::to_string(geteuid());
 }
 
-std::string host_name() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return {};
-  return buf;
-}
-
 }  // namespace
 
 Json collect_provenance(const std::vector<std::string>& command_line) {
   std::error_code ec;
   const std::string cwd = std::filesystem::current_path(ec).string();
   Json p = {{"user", user_name()},
-            {"host", host_name()},
+            {"host", HostName()},
             {"n4a_version", N4A_VERSION},
             {"command_line", command_line},
             {"cwd", cwd},

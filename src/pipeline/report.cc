@@ -80,6 +80,7 @@ Json report_json(const RunReport& report) {
           {"transform_fits", report.transform_fits},
           {"model_fits", report.model_fits},
           {"models_derived", report.models_derived},
+          {"retired", report.retired},
           {"leaderboard", board},
           {"failures", failures}};
 }

@@ -178,12 +178,16 @@ Result<RunReport> execute_sweep(const PreparedRun& run, WorkspaceStore* store, H
     report.variants[index].pipeline_id = ids.pipeline_id;
     report.variants[index].chain_id = ids.chain_id;
   }
+  const std::string resume_hint =
+      "what was committed is kept: finish the run with `n4a run --resume " + report.run_id + "`";
   if (!recorded.ok()) {
-    (void)store->fail_run(report.run_id, recorded.message());
-    return recorded;
+    // Marking the run failed would meet the same lock again; the run then
+    // reads "dead" once this process ends, and resumes just as well.
+    if (!recorded.IsLockTimeout()) (void)store->fail_run(report.run_id, recorded.message());
+    return recorded.WithHint(resume_hint);
   }
   report.wall_ms = wall_ms();  // what the run's summary records
-  N4A_TRY(finish_run(*store, report));
+  N4A_TRY(finish_run(*store, report).WithHint(resume_hint));
   report.wall_ms = wall_ms();  // what the user waited for: the last commit included
   return report;
 }
@@ -221,6 +225,8 @@ Result<RunReport> run_sweep(const PreparedRun& run, WorkspaceStore* store,
 Result<RunReport> resume_sweep(WorkspaceStore& store, const std::string& run_id,
                                const RunOptions& options) {
   N4A_ASSIGN_OR_RETURN(ResumeState state, load_resume_state(store, run_id));
+  N4A_TRY(store.resume_run(run_id));
+  N4A_ASSIGN_OR_RETURN(const int64_t retired, store.retire_unfinished_pipelines(run_id));
   N4A_ASSIGN_OR_RETURN(RunRecord recorded, store.get_run(run_id));
   Json provenance = recorded.provenance.is_object() ? recorded.provenance : Json::object();
   provenance["resumed"].push_back(collect_provenance(options.command_line));
@@ -228,6 +234,7 @@ Result<RunReport> resume_sweep(WorkspaceStore& store, const std::string& run_id,
   RunReport report = empty_report(state.run);
   report.run_id = run_id;
   report.run_name = state.run_name;
+  report.retired = retired;
   report.workspace = store.path();
   std::vector<Variant> to_run;
   for (const Variant& v : state.run.variants) {

@@ -74,6 +74,9 @@ struct RunReport {
   size_t transform_fits = 0;  // distinct (prefix, fold) fits of this invocation
   size_t model_fits = 0;      // model fits of this invocation (ExecutorStats)
   size_t models_derived = 0;  // (variant, fold) models derived from a family's fit
+  // Pipelines of earlier attempts that never completed, retired by a resume
+  // (WorkspaceStore::retire_unfinished_pipelines) and run again.
+  int64_t retired = 0;
 
   // Completed variants, best first (ties by variant index).
   std::vector<const VariantSummary*> ranked() const;
@@ -85,11 +88,14 @@ Result<RunReport> run_sweep(const PreparedRun& run, WorkspaceStore* store,
                             const RunOptions& options);
 
 // Resumes run `run_id` of `store`: reloads its config from the catalog,
-// checks that the dataset still has the recorded content hash, skips the
+// checks that the dataset still has the recorded content hash, takes the
+// run (WorkspaceStore::resume_run: refused while its process lives),
+// retires the pipelines that earlier attempts left unfinished, skips the
 // variants whose generator_choices match a completed pipeline of the run, runs
 // the others under the same run id, then completes the run. The provenance
 // of this invocation is appended to the run's provenance under "resumed".
-// NotFound for an unknown run, FailedPrecondition for a completed run or a changed dataset.
+// NotFound for an unknown run, FailedPrecondition for a completed run, a
+// changed dataset, or a run whose process is alive.
 Result<RunReport> resume_sweep(WorkspaceStore& store, const std::string& run_id,
                                const RunOptions& options);
 

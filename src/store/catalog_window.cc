@@ -1,5 +1,7 @@
 #include "store/catalog_window.h"
 
+#include <algorithm>
+
 #include "catalog/schema.h"
 #include "store/catalog_undo.h"
 #include "store/workspace_lock.h"
@@ -10,6 +12,10 @@ namespace {
 
 // The name under which a window attaches store.duckdb.
 constexpr char kAlias[] = "n4a_catalog";
+// Waiting for another DuckDB client to close the catalog: said after this
+// long, retried at most this far apart.
+constexpr int64_t kAnnounceClientWaitMicros = 500'000;
+constexpr int64_t kMaxClientBackoffMicros = 100'000;
 
 // The instance's checkpoint settings. Every COMMIT of a write window
 // checkpoints at once, unless deferred: DuckDB would otherwise write the
@@ -31,6 +37,24 @@ bool LooksCorrupt(const std::string& message) {
     if (message.find(hint) != std::string::npos) return true;
   }
   return false;
+}
+
+// DuckDB's own lock on store.duckdb: another DuckDB client (a user's script,
+// the DuckDB CLI) has the file open, read-write, or read-only while this
+// window writes. Its message names the client: "Conflicting lock is held in
+// <program> (PID <n>)".
+bool IsClientLockConflict(const std::string& message) {
+  return message.find("Could not set lock on file") != std::string::npos;
+}
+
+std::string ClientLockHolder(const std::string& message) {
+  const std::string marker = "Conflicting lock is held in ";
+  const size_t begin = message.find(marker);
+  if (begin == std::string::npos) return "another DuckDB client";
+  const size_t end = message.find(')', begin);
+  return message.substr(begin + marker.size(), end == std::string::npos
+                                                   ? std::string::npos
+                                                   : end + 1 - begin - marker.size());
 }
 
 // What a checkpoint of the attached catalog may overwrite in place: its
@@ -134,23 +158,21 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
     // The exclusive lock keeps anyone else from creating it meanwhile.
     options = catalog::WriteAttachOptions(!writes_existing, rows);
   }
-  Status attached = instance_->exec("ATTACH " + db::QuoteLiteral(file) + " AS " + kAlias + options +
-                                    "; USE " + kAlias);
+  Status attached = attach(file, options);
   if (!attached.ok()) {
-    (void)instance_->exec(std::string("USE memory; DETACH DATABASE IF EXISTS ") + kAlias);
     if (creates) (void)publish_created(file, attached);
-    const std::string& msg = attached.message();
-    if (LooksCorrupt(msg)) {
-      return Status::Corruption("the catalog " + catalog_path() + " is damaged: " + msg +
-                                "; restore it from a backup");
-    }
+    if (LooksCorrupt(attached.message())) return Damaged(attached.message());
     return attached.WithContext("open the catalog of workspace " + path_);
   }
   // Before anything in this window can checkpoint (the first COMMIT).
   // Attaching replays a log in memory without writing store.duckdb (pinned
   // by a test), so the blocks listed now are still the file's.
-  Status s = writes_existing && !defer ? save_undo() : Status::Ok();
+  Status s = creates ? Status::Ok() : check_whole();
+  if (s.ok() && writes_existing && !defer) s = save_undo();
   if (s.ok()) s = fn(*instance_);
+  // DuckDB reads blocks when a query needs them: damage found then is
+  // damage all the same.
+  if (!s.ok() && !creates && LooksCorrupt(s.message())) s = Damaged(s.message());
   if (!s.ok()) (void)instance_->exec("ROLLBACK");  // if fn left a transaction open
   // Only the new catalog's file is renamed into place, not a log beside it.
   if (creates && s.ok()) s = instance_->exec("CHECKPOINT");
@@ -168,6 +190,63 @@ Status CatalogWindow::window(LockMode mode, const std::function<Status(db::Conne
   // the saved ones and only removes it.
   if (writes_existing && !defer) (void)env_->remove_file(undo_path());
   return after_close ? after_close() : Status::Ok();
+}
+
+Status CatalogWindow::Damaged(const std::string& what) const {
+  return Status::Corruption("the catalog " + catalog_path() + " is damaged: " + what +
+                            "; restore it from a backup (n4a workspace restore)");
+}
+
+Status CatalogWindow::check_whole() {
+  // A replayed log's blocks live in memory until the next checkpoint.
+  if (has_log()) return Status::Ok();
+  N4A_ASSIGN_OR_RETURN(db::Table t, instance_->query("SELECT block_size, used_blocks FROM "
+                                                     "pragma_database_size() WHERE "
+                                                     "database_name = current_database()"));
+  N4A_ASSIGN_OR_RETURN(uint64_t size, env_->file_size(catalog_path()));
+  if (t.rows.empty() || db::IsNull(t.rows[0][0]) || db::IsNull(t.rows[0][1])) return Status::Ok();
+  const auto block_size = static_cast<uint64_t>(std::get<int64_t>(t.rows[0][0]));
+  const auto blocks = static_cast<uint64_t>(std::get<int64_t>(t.rows[0][1]));
+  // Blocks in use have distinct ids, so an intact file holds at least as
+  // many (trailing free blocks may be cut off by DuckDB).
+  const uint64_t least = kDuckDbHeaderBytes + blocks * block_size;
+  if (size >= least) return Status::Ok();
+  return Damaged("it holds " + std::to_string(size) + " bytes, less than the " +
+                 std::to_string(blocks) + " blocks in use that its header lists (" +
+                 std::to_string(least) + " bytes): it was truncated");
+}
+
+Status CatalogWindow::attach(const std::string& file, const std::string& options) {
+  const std::string sql =
+      "ATTACH " + db::QuoteLiteral(file) + " AS " + kAlias + options + "; USE " + kAlias;
+  const int64_t start = env_->now_micros();
+  int64_t backoff = 1'000;
+  bool announced = false;
+  while (true) {
+    Status attached = instance_->exec(sql);
+    if (attached.ok()) return attached;
+    (void)instance_->exec(std::string("USE memory; DETACH DATABASE IF EXISTS ") + kAlias);
+    if (!IsClientLockConflict(attached.message())) return attached;
+    // Another DuckDB client holds the file: wait for it as for the
+    // workspace lock, keeping what this process has to commit.
+    const std::string holder = ClientLockHolder(attached.message());
+    const int64_t waited = env_->now_micros() - start;
+    if (waited >= lock_timeout_micros_) {
+      return Status::LockTimeout(
+          "timed out after " + std::to_string(waited / 1'000'000) + " s waiting for " + holder +
+          " to close " + catalog_path() +
+          ", which it holds open with DuckDB; other clients should open it read-only and "
+          "briefly, or query a copy (docs/formats/lock.md); retry later or raise "
+          "--wait-for-lock");
+    }
+    if (!announced && on_lock_wait_ && waited >= kAnnounceClientWaitMicros) {
+      on_lock_wait_("waiting for " + holder + " to close " + catalog_path() +
+                    " (another DuckDB client holds it open)");
+      announced = true;
+    }
+    env_->sleep_micros(backoff);
+    backoff = std::min<int64_t>(backoff * 2, kMaxClientBackoffMicros);
+  }
 }
 
 Status CatalogWindow::publish_created(const std::string& temp, Status outcome) {
@@ -209,6 +288,20 @@ Status CatalogWindow::write(const std::function<Status(db::Connection&)>& fn, si
 
 Status CatalogWindow::read(const std::function<Status(db::Connection&)>& fn) {
   return window(LockMode::kShared, fn);
+}
+
+Status CatalogWindow::read_confined(const std::vector<std::string>& readable_dirs,
+                                    const std::function<Status(db::Connection&)>& fn) {
+  return read([&](db::Connection&) -> Status {
+    N4A_ASSIGN_OR_RETURN(auto con, db::Connection::open(":memory:", db::AccessMode::kReadWrite));
+    std::vector<std::string> dirs;
+    for (const std::string& d : readable_dirs) dirs.push_back(d.back() == '/' ? d : d + "/");
+    N4A_TRY(con->exec("ATTACH " + db::QuoteLiteral(catalog_path()) + " AS " + kAlias +
+                      " (READ_ONLY); USE " + kAlias));
+    N4A_TRY(con->exec("SET allowed_directories = [" + db::QuoteLiteralList(dirs) +
+                      "]; SET enable_external_access = false; SET lock_configuration = true"));
+    return fn(*con);
+  });
 }
 
 Status CatalogWindow::create_layout() {

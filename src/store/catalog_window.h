@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "n4a/workspace_store.h"
 #include "util/database.h"
@@ -58,6 +59,15 @@ class CatalogWindow {
   // neither it nor later readers replay the log at every attach.
   Status read(const std::function<Status(db::Connection&)>& fn);
 
+  // A read window whose function runs on a DuckDB instance of its own, made
+  // for it, that can read the catalog and the files under `readable_dirs`
+  // (absolute folders, e.g. the workspace's arrays/) and nothing else:
+  // DuckDB's external access is off (no other file, no network, no
+  // extension, no ATTACH), and cannot be turned on again. For SQL that a
+  // user writes (`n4a sql`).
+  Status read_confined(const std::vector<std::string>& readable_dirs,
+                       const std::function<Status(db::Connection&)>& fn);
+
   // Saves the attached catalog's headers and metadata blocks to the undo
   // file (catalog_undo.h). Each write window does so before it runs its
   // function; a function that commits more than once (every COMMIT
@@ -80,6 +90,19 @@ class CatalogWindow {
                 const std::function<Status()>& after_close = nullptr, size_t rows = 0,
                 Checkpoint checkpoint = Checkpoint::kNow);
 
+  // Attaches `file` (store.duckdb or a new catalog's temp name) with the
+  // ATTACH `options`, and makes it the default database. While another
+  // DuckDB client holds the file (DuckDB's own lock), retries with backoff
+  // for up to the lock timeout, saying once for whom it waits; then
+  // LockTimeout naming that client.
+  Status attach(const std::string& file, const std::string& options);
+  // Corruption when the attached catalog is shorter than the blocks in use
+  // that its header lists (a truncated file, whose missing blocks DuckDB
+  // would only notice when a query reads them). Skipped while a log waits
+  // (its replay adds blocks in memory). Requires an attached catalog.
+  Status check_whole();
+  // The Corruption status of a damaged catalog, with `what` DuckDB said.
+  Status Damaged(const std::string& what) const;
   Status create_layout();
   // Detaches every database the window attached. Requires instance_.
   Status detach_all();

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <system_error>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -18,6 +19,7 @@
 #include "objects/array_store.h"
 #include "objects/artifact_store.h"
 #include "store/catalog_window.h"
+#include "store/run_lock.h"
 #include "util/uuid.h"
 
 namespace n4a {
@@ -46,12 +48,19 @@ class WorkspaceStore::Impl {
   Impl(std::string path, StoreOptions options)
       : window_(std::move(path), options),
         options_(std::move(options)),
-        artifacts_(options_.env, window_.path()),
-        arrays_(options_.env, window_.path()) {}
+        in_flight_(options_.env, window_.path(), options_.lock_timeout_micros),
+        artifacts_(options_.env, window_.path(), &in_flight_),
+        arrays_(options_.env, window_.path(), &in_flight_) {}
 
   store::CatalogWindow window_;
   StoreOptions options_;
   std::mutex mu_;
+  // What this process published and has not yet referenced from a
+  // committed row (objects/in_flight.h): GC keeps it.
+  objects::InFlight in_flight_;
+  // The path of each artifact saved here whose referencing chain is not
+  // committed yet: released from in_flight_ when one is.
+  std::unordered_map<std::string, std::string> artifact_paths_;
   objects::ArtifactStore artifacts_;
   objects::ArrayStore arrays_;
   catalog::PendingWrites pending_;
@@ -81,6 +90,9 @@ class WorkspaceStore::Impl {
   // Files of the buffer published with Publish::kBatched (artifacts) and
   // not yet made durable by sync_files().
   bool unsynced_files_ = false;
+  // The liveness locks of the runs this store began or claimed and has not
+  // ended (store/run_lock.h).
+  std::map<std::string, std::unique_ptr<store::RunLock>> run_locks_;
   std::unordered_set<std::string> known_runs_;
   std::unordered_set<std::string> known_pipelines_;
   bool closed_ = false;
@@ -227,6 +239,7 @@ class WorkspaceStore::Impl {
       pending_.array_refs.insert(pending_.array_refs.end(), refs.begin(), refs.end());
       return s;
     }
+    release_committed(refs);
     // Pipelines whose predictions are now in the catalog are no longer fresh.
     std::unordered_set<std::string> fresh = std::move(pending_.fresh_pipelines);
     for (const catalog::PendingPrediction& p : pending_.predictions)
@@ -235,6 +248,50 @@ class WorkspaceStore::Impl {
     pending_.fresh_pipelines = std::move(fresh);
     last_flush_micros_ = now();
     return Status::Ok();
+  }
+
+  // After a commit: the files its rows reference are live in the catalog,
+  // no longer only in flight. The artifacts of its chains (an artifact saved
+  // but referenced by a later chain stays in flight until that one commits)
+  // and its array parts (`refs`, the commit's late ones, and the buffer's).
+  // Requires mu_.
+  void release_committed(const std::vector<catalog::PendingWrites::ArrayRef>& refs) {
+    std::vector<std::string> paths;
+    for (const catalog::PendingChain& c : pending_.chains) {
+      for (const auto& [id, n] : c.refs) {
+        auto it = artifact_paths_.find(id);
+        if (it == artifact_paths_.end()) continue;
+        paths.push_back(std::move(it->second));
+        artifact_paths_.erase(it);
+      }
+    }
+    for (const catalog::PendingWrites::ArrayRef& r : refs) paths.push_back(r.part_path);
+    for (const catalog::PendingWrites::ArrayRef& r : pending_.array_refs)
+      paths.push_back(r.part_path);
+    // A failure only makes a sweep keep these files until this process ends.
+    (void)in_flight_.release(paths);
+  }
+
+  // Commits the buffer, whose last change ends run `run_id`, then lets the
+  // run's liveness lock go. Requires mu_.
+  Status end_run_locked(const std::string& run_id) {
+    N4A_TRY(flush_locked());
+    run_locks_.erase(run_id);
+    return Status::Ok();
+  }
+
+  // The runs of the catalog `con` whose status reads "running" but whose
+  // process is gone (their liveness lock is free).
+  Result<std::vector<std::string>> dead_runs(db::Connection& con) {
+    N4A_ASSIGN_OR_RETURN(db::Table running,
+                         con.query("SELECT run_id FROM runs WHERE status = 'running'"));
+    std::vector<std::string> dead;
+    for (const auto& row : running.rows) {
+      const std::string& id = std::get<std::string>(row[0]);
+      N4A_ASSIGN_OR_RETURN(bool live, store::RunLock::IsHeld(env(), window_.path(), id));
+      if (!live) dead.push_back(id);
+    }
+    return dead;
   }
 
   Status maybe_flush_locked() {

@@ -182,13 +182,55 @@ Result<VacuumReport> WorkspaceStore::vacuum() {
   return report;
 }
 
+namespace {
+
+// A variant recorded twice in one run (two pipelines with the same
+// generator choices that are not retired) is a problem: rankings list it
+// twice. Pipelines without choices (a library caller's, or a sweep of one
+// variant) are not compared. Pipelines left running by a run whose process is gone are a
+// warning: `n4a run --resume` retires and redoes them.
+Status CheckRuns(db::Connection& con, const std::vector<std::string>& dead_runs,
+                 CheckReport& report) {
+  N4A_ASSIGN_OR_RETURN(db::Table runs, con.query("SELECT count(*) FROM runs"));
+  report.runs_checked = std::get<int64_t>(runs.rows[0][0]);
+  N4A_ASSIGN_OR_RETURN(
+      db::Table twice,
+      con.query("SELECT run_id, generator_choices::VARCHAR AS choices, count(*) FROM pipelines "
+                "WHERE status <> 'retired' AND "
+                "coalesce(generator_choices::VARCHAR, '{}') NOT IN ('{}', 'null') "
+                "GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL"));
+  for (const auto& row : twice.rows) {
+    report.problems.push_back(
+        fmt::format("run {} holds the variant {} {} times (n4a pipelines --run {})",
+                    std::get<std::string>(row[0]), std::get<std::string>(row[1]),
+                    std::get<int64_t>(row[2]), std::get<std::string>(row[0])));
+  }
+  if (dead_runs.empty()) return Status::Ok();
+  N4A_ASSIGN_OR_RETURN(
+      db::Table left,
+      con.query("SELECT run_id, count(*) FROM pipelines WHERE status = 'running' AND run_id IN (" +
+                db::QuoteLiteralList(dead_runs) + ") GROUP BY ALL ORDER BY ALL"));
+  for (const auto& row : left.rows) {
+    const std::string& run = std::get<std::string>(row[0]);
+    report.warnings.push_back(
+        fmt::format("run {} is dead (its process ended without ending it) and left {} pipelines "
+                    "running; finish it with `n4a run --resume {}`",
+                    run, std::get<int64_t>(row[1]), run));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<CheckReport> WorkspaceStore::check() {
   std::lock_guard lock(impl_->mu_);
   N4A_TRY(impl_->flush_locked());
   CheckReport report;
   N4A_TRY(impl_->window_.read([&](db::Connection& con) -> Status {
     N4A_TRY(CheckArtifacts(con, impl_->artifacts_, report));
-    return CheckArrays(con, impl_->arrays_, report);
+    N4A_TRY(CheckArrays(con, impl_->arrays_, report));
+    N4A_ASSIGN_OR_RETURN(std::vector<std::string> dead, impl_->dead_runs(con));
+    return CheckRuns(con, dead, report);
   }));
   return report;
 }

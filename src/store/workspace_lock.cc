@@ -3,15 +3,14 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "util/fair_lock.h"
+#include "util/process_info.h"
 
 namespace n4a::store {
 namespace {
 
-// Lock bytes sit far beyond the holder record, which occupies the file's start.
-constexpr uint64_t kGateByte = uint64_t{1} << 30;
-constexpr uint64_t kDataByte = kGateByte + 1;
 constexpr int kLockFormatVersion = 1;
 constexpr int64_t kAnnounceAfterMicros = 500'000;
 
@@ -24,30 +23,7 @@ std::string HolderRecord(LockMode mode, int64_t now_micros) {
   return j.dump() + "\n";
 }
 
-// Polls `byte` in `mode` until taken or the deadline passes.
-Result<bool> PollLock(Env* env, LockFile& file, uint64_t byte, LockMode mode, int64_t deadline,
-                      int64_t& backoff) {
-  while (true) {
-    N4A_ASSIGN_OR_RETURN(bool taken, file.try_lock(byte, mode));
-    if (taken) return true;
-    if (env->now_micros() >= deadline) return false;
-    env->sleep_micros(backoff);
-    backoff = std::min<int64_t>(backoff * 2, 20'000);
-  }
-}
-
 }  // namespace
-
-const std::string& CurrentCommandLine() {
-  static const std::string cmd = [] {
-    std::ifstream in("/proc/self/cmdline", std::ios::binary);
-    std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::replace(raw.begin(), raw.end(), '\0', ' ');
-    while (!raw.empty() && raw.back() == ' ') raw.pop_back();
-    return raw;
-  }();
-  return cmd;
-}
 
 std::string DescribeLockHolder(const std::string& content) {
   auto j = nlohmann::json::parse(content, nullptr, /*allow_exceptions=*/false);
@@ -80,14 +56,9 @@ Result<std::unique_ptr<WorkspaceLock>> WorkspaceLock::acquire(Env* env, const st
   int64_t backoff = 200;
   while (true) {
     int64_t step_deadline = std::min(deadline, env->now_micros() + kAnnounceAfterMicros);
-    N4A_ASSIGN_OR_RETURN(bool gate,
-                         PollLock(env, *file, kGateByte, gate_mode, step_deadline, backoff));
-    if (gate) {
-      N4A_ASSIGN_OR_RETURN(bool data,
-                           PollLock(env, *file, kDataByte, mode, step_deadline, backoff));
-      N4A_TRY(file->unlock(kGateByte));
-      if (data) break;
-    }
+    N4A_ASSIGN_OR_RETURN(bool taken,
+                         TakeFairLock(env, *file, mode, gate_mode, step_deadline, backoff));
+    if (taken) break;
     std::string holder =
         DescribeLockHolder(file->read_content().ok() ? *file->read_content() : std::string());
     if (env->now_micros() >= deadline) {

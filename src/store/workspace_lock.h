@@ -40,7 +40,4 @@ class WorkspaceLock {
 // Describes the holder recorded in a lock file, for messages.
 std::string DescribeLockHolder(const std::string& content);
 
-// This process's command line, space-separated (from /proc/self/cmdline).
-const std::string& CurrentCommandLine();
-
 }  // namespace n4a::store

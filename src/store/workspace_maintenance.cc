@@ -94,11 +94,51 @@ Result<DeleteReport> WorkspaceStore::delete_run(const std::string& run_id) {
   std::lock_guard lock(impl_->mu_);
   N4A_TRY(impl_->check_writable());
   N4A_TRY(impl_->flush_locked());
+  // Taking the run's liveness lock fails while its process lives; held
+  // through the delete, it keeps a resume from starting meanwhile.
+  std::unique_ptr<store::RunLock> live;
+  if (impl_->run_locks_.count(run_id) == 0) {
+    N4A_ASSIGN_OR_RETURN(live, store::RunLock::acquire(impl_->env(), path(), run_id));
+  }
   DeleteReport report;
   N4A_TRY(impl_->window_.write([&](db::Connection& con) {
     return InTransaction(con, [&] { return DeleteRunRows(con, run_id, report); });
   }));
+  impl_->run_locks_.erase(run_id);
+  N4A_TRY(store::RunLock::Remove(impl_->env(), path(), run_id));
   return report;
+}
+
+Result<int64_t> WorkspaceStore::retire_unfinished_pipelines(const std::string& run_id) {
+  std::lock_guard lock(impl_->mu_);
+  N4A_TRY(impl_->check_writable());
+  if (impl_->run_locks_.count(run_id) == 0) {
+    return Status::FailedPrecondition("retire the pipelines of run " + run_id +
+                                      ": this process does not hold the run (resume_run first)");
+  }
+  N4A_TRY(impl_->flush_locked());
+  int64_t retired = 0;
+  const std::string unfinished =
+      "pipeline_id IN (SELECT pipeline_id FROM pipelines WHERE run_id = $1 AND status IN "
+      "('running', 'failed'))";
+  N4A_TRY(impl_->window_.write([&](db::Connection& con) {
+    return InTransaction(con, [&]() -> Status {
+      DeleteReport report;
+      N4A_TRY(ReleaseChainRefs(con, "c." + unfinished, run_id));
+      N4A_TRY(DeletePredictions(con, "p." + unfinished, run_id, report));
+      N4A_TRY(Delete(con, "DELETE FROM chains WHERE " + unfinished, run_id));
+      N4A_TRY(Delete(con, "DELETE FROM logs WHERE " + unfinished, run_id));
+      N4A_ASSIGN_OR_RETURN(
+          retired,
+          con.exec_count("UPDATE pipelines SET status = 'retired', "
+                         "completed_at = coalesce(completed_at, make_timestamp($2)), "
+                         "error = coalesce(error || '; ', '') || 'retired: redone by a resume' "
+                         "WHERE run_id = $1 AND status IN ('running', 'failed')",
+                         {run_id, impl_->now()}));
+      return Status::Ok();
+    });
+  }));
+  return retired;
 }
 
 Result<DeleteReport> WorkspaceStore::delete_prediction(const std::string& prediction_id) {
@@ -134,30 +174,40 @@ Result<GcReport> WorkspaceStore::gc_artifacts(int64_t grace_micros, DryRun dry_r
   std::lock_guard lock(impl_->mu_);
   N4A_TRY(impl_->flush_locked());
   GcReport report;
-  std::unordered_set<std::string> live_artifacts, live_arrays;
+  objects::SweepReport swept;
+  auto mode = dry_run == DryRun::kYes ? objects::DryRun::kYes : objects::DryRun::kNo;
+  // Live = what the catalog references plus what live writers have in
+  // flight (DESIGN.md "Commit protocol"). Both are read, and the files
+  // swept, under the shared workspace lock (no commit lands meanwhile) and
+  // the exclusive sweep lock (no writer announces or reuses a file
+  // meanwhile; objects/in_flight.h): so no grace period, not even 0, removes
+  // a file that a committed row or a live writer will reference.
   N4A_TRY(impl_->window_.read([&](db::Connection& con) -> Status {
+    N4A_ASSIGN_OR_RETURN(
+        auto sweep_lock,
+        objects::InFlight::LockForSweep(impl_->env(), path(), impl_->options_.lock_timeout_micros));
+    N4A_ASSIGN_OR_RETURN(objects::InFlightFiles in_flight,
+                         objects::InFlight::ReadLive(impl_->env(), path()));
     N4A_ASSIGN_OR_RETURN(db::Table a, con.query("SELECT artifact_path FROM artifacts "
                                                 "WHERE ref_count > 0"));
     N4A_ASSIGN_OR_RETURN(db::Table p, con.query("SELECT DISTINCT part_path FROM "
                                                 "prediction_arrays"));
-    live_artifacts = Column(a);
-    live_arrays = Column(p);
+    N4A_ASSIGN_OR_RETURN(swept, impl_->artifacts_.sweep(Column(a), grace_micros, mode, &in_flight));
+    AddSweep(report, swept);
+    N4A_ASSIGN_OR_RETURN(auto arrays,
+                         impl_->arrays_.sweep(Column(p), grace_micros, mode, &in_flight));
+    AddSweep(report, arrays);
     return Status::Ok();
   }));
-  // Deleting files happens outside any lock: a file a writer is about to
-  // reference is younger than the grace period, so it is never a candidate.
-  auto mode = dry_run == DryRun::kYes ? objects::DryRun::kYes : objects::DryRun::kNo;
-  N4A_ASSIGN_OR_RETURN(auto swept, impl_->artifacts_.sweep(live_artifacts, grace_micros, mode));
-  AddSweep(report, swept);
-  N4A_ASSIGN_OR_RETURN(auto arrays, impl_->arrays_.sweep(live_arrays, grace_micros, mode));
-  AddSweep(report, arrays);
   if (dry_run == DryRun::kYes || swept.removed_paths.empty()) return report;
   // Rows of unreferenced artifacts whose file is gone go too, unless a chain
-  // took a reference meanwhile.
+  // took a reference meanwhile, or a writer put the file back (its commit
+  // that references the row may follow).
   N4A_TRY(impl_->window_.write([&](db::Connection& con) -> Status {
     N4A_TRY(con.exec("CREATE OR REPLACE TEMP TABLE gc_gone (artifact_path VARCHAR)"));
     N4A_ASSIGN_OR_RETURN(auto app, db::Appender::create(con, "gc_gone"));
     for (const std::string& path : swept.removed_paths) {
+      if (impl_->env()->file_exists(this->path() + "/" + path)) continue;
       app->append(std::string_view(path));
       N4A_TRY(app->end_row());
     }

@@ -55,8 +55,8 @@ void SetCounts(WorkspaceStore::MergeReport& report, const std::vector<catalog::P
 }
 
 // Copies each planned artifact the target lacks (hash verified on the way),
-// several at a time; refreshes the mtime of those it has, so GC's grace
-// period covers them until the commit.
+// several at a time; claims those it has (ArtifactStore::claim), so that no
+// sweep removes them before the commit.
 Status PlaceArtifacts(Env* env, const std::string& source, objects::ArtifactStore& target,
                       const FilePlan& plan, DryRun dry_run, PlacedFiles& placed,
                       WorkspaceStore::MergeReport& report) {
@@ -65,12 +65,13 @@ Status PlaceArtifacts(Env* env, const std::string& source, objects::ArtifactStor
   std::vector<uint64_t> bytes(n, 0);
   N4A_TRY(ParallelForEach(n, kFileThreads, [&](size_t i) -> Status {
     const catalog::PlannedArtifact& a = plan.artifacts[i];
-    std::string dest = target.root() + "/" + a.target_path;
-    if (env->file_exists(dest)) {
-      present[i] = 1;
-      return dry_run == DryRun::kNo ? env->touch_file(dest) : Status::Ok();
+    if (dry_run == DryRun::kYes) {
+      present[i] = env->file_exists(target.root() + "/" + a.target_path);
+      return Status::Ok();
     }
-    if (dry_run == DryRun::kYes) return Status::Ok();
+    N4A_ASSIGN_OR_RETURN(bool exists, target.claim(a.target_path));
+    present[i] = exists;
+    if (exists) return Status::Ok();
     N4A_ASSIGN_OR_RETURN(auto in, env->new_sequential_file(source + "/" + a.source_path));
     N4A_ASSIGN_OR_RETURN(objects::PutResult put, target.put_stream(*in, a.format));
     if (put.hash != a.artifact_id || put.relative_path != a.target_path) {
@@ -253,6 +254,10 @@ Result<WorkspaceStore::MergeReport> WorkspaceStore::merge_from(const std::string
         return CommitMerge(con, source_catalog, policy, options.dataset_name, placed, report);
       },
       static_cast<size_t>(rows)));
+  std::vector<std::string> committed;  // no longer only in flight
+  for (const catalog::PlannedArtifact& a : plan.artifacts) committed.push_back(a.target_path);
+  for (const catalog::PendingWrites::ArrayRef& r : placed.arrays) committed.push_back(r.part_path);
+  (void)impl_->in_flight_.release(committed);  // on failure, kept until this process ends
   return report;
 }
 

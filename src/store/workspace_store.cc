@@ -53,9 +53,8 @@ Status WorkspaceStore::flush() {
 Status WorkspaceStore::close() {
   std::lock_guard lock(impl_->mu_);
   if (impl_->closed_) return Status::Ok();
-  N4A_TRY(impl_->flush_locked());
   impl_->closed_ = true;
-  return Status::Ok();
+  return impl_->flush_locked();
 }
 
 Result<std::string> WorkspaceStore::begin_run(const std::string& name, const Json& config,
@@ -69,6 +68,8 @@ Result<std::string> WorkspaceStore::begin_run(const std::string& name, const Jso
   r.config = config;
   r.datasets = datasets;
   r.created_at = impl_->now();
+  N4A_ASSIGN_OR_RETURN(impl_->run_locks_[r.run_id],
+                       store::RunLock::acquire(impl_->env(), path(), r.run_id));
   impl_->known_runs_.insert(r.run_id);
   impl_->pending_.runs.push_back(r);
   N4A_TRY(impl_->maybe_flush_locked());
@@ -99,7 +100,7 @@ Status WorkspaceStore::complete_run(const std::string& run_id, const Json& summa
         "error = NULL WHERE run_id = $3",
         {summary.dump(), impl_->now(), run_id}, NoRun(run_id)));
   }
-  return impl_->flush_locked();
+  return impl_->end_run_locked(run_id);
 }
 
 Status WorkspaceStore::fail_run(const std::string& run_id, const std::string& error) {
@@ -116,7 +117,7 @@ Status WorkspaceStore::fail_run(const std::string& run_id, const std::string& er
         "WHERE run_id = $3",
         {error, impl_->now(), run_id}, NoRun(run_id)));
   }
-  return impl_->flush_locked();
+  return impl_->end_run_locked(run_id);
 }
 
 Status WorkspaceStore::interrupt_run(const std::string& run_id) {
@@ -129,7 +130,19 @@ Status WorkspaceStore::interrupt_run(const std::string& run_id) {
     N4A_TRY(impl_->update("UPDATE runs SET status = 'interrupted' WHERE run_id = $1", {run_id},
                           NoRun(run_id)));
   }
-  return impl_->flush_locked();
+  return impl_->end_run_locked(run_id);
+}
+
+Status WorkspaceStore::resume_run(const std::string& run_id) {
+  std::lock_guard lock(impl_->mu_);
+  N4A_TRY(impl_->check_writable());
+  N4A_TRY(impl_->require_run(run_id));
+  if (impl_->run_locks_.count(run_id) != 0) return Status::Ok();
+  N4A_ASSIGN_OR_RETURN(impl_->run_locks_[run_id],
+                       store::RunLock::acquire(impl_->env(), path(), run_id));
+  return impl_->update(
+      "UPDATE runs SET status = 'running', completed_at = NULL, error = NULL WHERE run_id = $1",
+      {run_id}, NoRun(run_id));
 }
 
 Result<std::string> WorkspaceStore::begin_pipeline(const std::string& run_id,

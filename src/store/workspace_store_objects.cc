@@ -50,6 +50,7 @@ Result<std::string> WorkspaceStore::save_artifact(std::string_view bytes,
   N4A_TRY(impl_->check_writable());
   // Set even for a dedup hit: the file may be another writer's, not yet synced.
   impl_->unsynced_files_ = true;
+  impl_->artifact_paths_.emplace(put.hash, put.relative_path);
   impl_->pending_.artifacts.push_back({put.hash, put.relative_path, put.hash, operator_class,
                                        artifact_type, format, static_cast<int64_t>(put.size_bytes),
                                        0, impl_->now()});

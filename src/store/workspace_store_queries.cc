@@ -1,5 +1,6 @@
 // WorkspaceStore: projects, queries and workspace information.
 #include <algorithm>
+#include <filesystem>
 
 #include "catalog/schema.h"
 #include "store/store_impl.h"
@@ -105,12 +106,22 @@ Status WorkspaceStore::delete_project(const std::string& project_id) {
 
 Result<RunRecord> WorkspaceStore::get_run(const std::string& run_id) {
   std::lock_guard lock(impl_->mu_);
-  return impl_->read<RunRecord>([&](db::Connection& con) { return catalog::GetRun(con, run_id); });
+  return impl_->read<RunRecord>([&](db::Connection& con) -> Result<RunRecord> {
+    N4A_ASSIGN_OR_RETURN(RunRecord run, catalog::GetRun(con, run_id));
+    if (run.status == "running") {
+      N4A_ASSIGN_OR_RETURN(bool live, store::RunLock::IsHeld(impl_->env(), path(), run_id));
+      if (!live) run.status = "dead";
+    }
+    return run;
+  });
 }
 
 Result<Table> WorkspaceStore::list_runs(const RunFilter& filter) {
   std::lock_guard lock(impl_->mu_);
-  return impl_->read<Table>([&](db::Connection& con) { return catalog::ListRuns(con, filter); });
+  return impl_->read<Table>([&](db::Connection& con) -> Result<Table> {
+    N4A_ASSIGN_OR_RETURN(std::vector<std::string> dead, impl_->dead_runs(con));
+    return catalog::ListRuns(con, filter, dead);
+  });
 }
 
 Result<PipelineRecord> WorkspaceStore::get_pipeline(const std::string& pipeline_id) {
@@ -157,7 +168,20 @@ Result<Table> WorkspaceStore::top_predictions(const TopQuery& query) {
 
 Result<Table> WorkspaceStore::sql(const std::string& query) {
   std::lock_guard lock(impl_->mu_);
-  return impl_->read<Table>([&](db::Connection& con) { return con.query_select_only(query); });
+  N4A_TRY(impl_->flush_locked());
+  // The workspace's own Parquet files: its arrays and its exports.
+  std::vector<std::string> readable;
+  for (const char* dir : {"/arrays", "/exports"}) {
+    std::error_code ec;
+    readable.push_back(std::filesystem::absolute(path() + dir, ec).string());
+    if (ec) return Status::IOError("resolve " + path() + dir + ": " + ec.message());
+  }
+  std::optional<Table> out;
+  N4A_TRY(impl_->window_.read_confined(readable, [&](db::Connection& con) -> Status {
+    N4A_ASSIGN_OR_RETURN(out, con.query_select_only(query));
+    return Status::Ok();
+  }));
+  return std::move(*out);
 }
 
 Result<WorkspaceInfo> WorkspaceStore::info() {

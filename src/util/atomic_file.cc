@@ -17,6 +17,17 @@ bool IsTempFileName(std::string_view name) {
   return name.find(".tmp.") != std::string_view::npos;
 }
 
+int64_t TempFileOwnerPid(std::string_view name) {
+  const size_t tmp = name.rfind(".tmp.");
+  if (tmp == std::string_view::npos) return -1;
+  const size_t begin = tmp + 5;
+  size_t end = begin;
+  int64_t pid = 0;
+  for (; end < name.size() && name[end] >= '0' && name[end] <= '9' && end - begin < 18; ++end)
+    pid = pid * 10 + (name[end] - '0');
+  return end > begin && end < name.size() && name[end] == '.' ? pid : -1;
+}
+
 AtomicFile::AtomicFile(Env* env, std::string final_path, std::string temp_path,
                        std::unique_ptr<WritableFile> file)
     : env_(env),

@@ -6,6 +6,7 @@
 // Not thread-safe: one writer thread per AtomicFile.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,6 +52,9 @@ std::string TempPathFor(const std::string& final_path);
 
 // True when a file name marks an unfinished atomic write (contains ".tmp.").
 bool IsTempFileName(std::string_view name);
+
+// The process id in a temp name made by TempPathFor; -1 for other names.
+int64_t TempFileOwnerPid(std::string_view name);
 
 // Writes `data` to `path` atomically.
 Status WriteFileAtomic(Env* env, const std::string& path, std::string_view data);

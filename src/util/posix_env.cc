@@ -133,6 +133,16 @@ class PosixLockFile final : public LockFile {
     return Status::Ok();
   }
 
+  Status append_content(std::string_view content) override {
+    const off_t end = ::lseek(fd_.get(), 0, SEEK_END);
+    if (end < 0) return PosixError("seek", path_, errno);
+    if (::pwrite(fd_.get(), content.data(), content.size(), end) !=
+        static_cast<ssize_t>(content.size())) {
+      return PosixError("write", path_, errno);
+    }
+    return Status::Ok();
+  }
+
   Result<std::string> read_content() override {
     std::string out(4096, '\0');
     ssize_t n = ::pread(fd_.get(), out.data(), out.size(), 0);

@@ -28,4 +28,9 @@ Status Status::WithContext(std::string_view context) const {
   return Status(code_, std::string(context) + ": " + message_);
 }
 
+Status Status::WithHint(std::string_view hint) const {
+  if (ok()) return *this;
+  return Status(code_, message_ + "; " + std::string(hint));
+}
+
 }  // namespace n4a

@@ -9,22 +9,8 @@ trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$TMP"'
 # (~3.7 s here, recorded, with PLS fits and predictions shared across
 # n_components): a first batch commits after 2 s, and the Ctrl-C must come
 # before the end.
-awk -v n=1500 -v p=700 'BEGIN {
-  srand(7); printf "y"; for (j = 0; j < p; j++) printf ",%d", 1000 + 2 * j; printf "\n";
-  for (i = 0; i < n; i++) {
-    a = rand(); b = rand(); base = rand() * 0.2; printf "%.5f", 3 * a - 2 * b + 0.05 * rand();
-    for (j = 0; j < p; j++) {
-      v = base + a * exp(-((j - p / 3) / 20) ^ 2) + b * exp(-((j - 2 * p / 3) / 30) ^ 2);
-      printf ",%.5f", v + 0.01 * rand() } 
-    printf "\n" } }' > "$TMP/spectra.csv"
-cat > "$TMP/config.json" <<JSON
-{"name": "interrupt_me", "dataset": {"path": "spectra.csv", "target": "y", "test": {"fraction": 0.2, "seed": 3}},
- "cv": {"type": "kfold", "n_splits": 5},
- "pipeline": [{"_or_": [null, {"op": "SNV"}, {"op": "MSC"}]},
-              {"op": "SavitzkyGolay", "window_length": {"_range_": [7, 31, 4]},
-               "polyorder": {"_or_": [2, 3]}, "deriv": {"_or_": [0, 1]}},
-              {"model": "PLSRegression", "n_components": {"_range_": [1, 12]}}]}
-JSON
+synthetic_spectra 1500 700 "$TMP/spectra.csv"
+sweep_config interrupt_me spectra.csv "$TMP/config.json"
 total=1008
 cd "$TMP"
 "$N4A" workspace init ws > /dev/null

@@ -57,4 +57,43 @@ sum=$(sha256sum broken/store.duckdb)
 expect_exit 4 "$N4A" -w broken runs
 grep -q 'damaged' err.txt || fail "corruption message"
 [ "$(sha256sum broken/store.duckdb)" = "$sum" ] || fail "a corrupt catalog was modified"
+
+# A truncated catalog (issue 26, item 6): every command says damaged, exit 4,
+# even those whose queries would not reach the missing blocks, and a run
+# writes nothing (no array part, no undo file) before it computes.
+cd "$N4A_SOURCE_DIR"
+"$N4A" run examples/gasoline_sweep.json -w "$TMP/cut" -q > /dev/null
+"$N4A" -w "$TMP/cut" runs > /dev/null  # folds the last commit's log into store.duckdb
+cd "$TMP"
+size=$(stat -c %s cut/store.duckdb)
+for keep in 2 7; do
+  rm -rf short
+  cp -r cut short
+  truncate -s $((size * keep / 8)) short/store.duckdb
+  sum=$(sha256sum short/store.duckdb)
+  for cmd in runs top "workspace check" "workspace info"; do
+    # shellcheck disable=SC2086
+    expect_exit 4 "$N4A" -w short $cmd
+    grep -q 'damaged.*truncated' err.txt || fail "$cmd on a catalog cut to $keep/8: $(cat err.txt)"
+  done
+  find short -type f | sort > files.before
+  (cd "$N4A_SOURCE_DIR" && expect_exit 4 "$N4A" run examples/gasoline_sweep.json -w "$TMP/short" -q)
+  find short -type f | sort > files.after
+  diff files.before files.after > /dev/null || fail "a run wrote into a truncated workspace"
+  [ "$(sha256sum short/store.duckdb)" = "$sum" ] || fail "a truncated catalog was modified"
+done
+
+# sql reads the catalog and the workspace's own arrays, and no other file
+# (issue 26, item 10): external access is off for it.
+echo "secret" > outside.csv
+for q in "SELECT * FROM read_csv('/etc/passwd')" "SELECT * FROM read_text('$TMP/outside.csv')" \
+         "SELECT * FROM 'outside.csv'" "SELECT * FROM glob('/etc/*')" \
+         "SELECT * FROM read_parquet('cut/arrays/../../outside.csv')"; do
+  expect_exit 2 "$N4A" -w cut sql "$q"
+  grep -q 'disabled by configuration' err.txt || fail "sql read outside the workspace: $q: $(cat out.txt err.txt)"
+done
+expect_exit 2 "$N4A" -w cut sql "SET enable_external_access = true"
+n=$("$N4A" -w cut sql "SELECT count(*) FROM read_parquet('cut/arrays/*/*.parquet')" --format csv | tail -1)
+[ "$n" = "$("$N4A" -w cut sql "SELECT count(*) FROM prediction_arrays" --format csv | tail -1)" ] ||
+  fail "sql cannot read the workspace's arrays ($n rows)"
 echo "workspace_cli: all checks passed"

@@ -1,8 +1,13 @@
 #include "objects/artifact_store.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <unordered_set>
 
 #include "support/test_util.h"
 #include "util/fault_injection_env.h"
@@ -296,21 +301,65 @@ TEST(ArtifactSweepTest, RespectsGracePeriodLiveSetAndRemovesStaleTemps) {
   EXPECT_TRUE(store.read_verified(live->hash, "bin").ok());
 }
 
-TEST(ArtifactSweepTest, DedupHitRestartsTheGracePeriod) {
+// A dedup hit on an old file is announced in flight before the file is
+// checked: a sweep with any grace period, 0 included, keeps it while its
+// writer lives, and takes it once the writer is gone.
+TEST(ArtifactSweepTest, ADedupHitIsInFlightWhateverItsAge) {
   TempDir dir;
   FaultInjectionEnv env;
-  ArtifactStore store(&env, dir.str());
-  auto a = store.put("reused", "bin");
+  auto a = ArtifactStore(&env, dir.str()).put("reused", "bin");  // an earlier writer's
   ASSERT_TRUE(a.ok());
   std::filesystem::last_write_time(
       dir / a->relative_path,
       std::filesystem::file_time_type::clock::now() - std::chrono::hours(5));
-  env.set_now_micros(Env::Default()->now_micros());
+  auto writer = std::make_unique<InFlight>(&env, dir.str(), kHour);
+  ArtifactStore store(&env, dir.str(), writer.get());
   ASSERT_FALSE(store.put("reused", "bin")->newly_written);  // in flight, not yet in the catalog
-  auto swept = store.sweep({}, kHour, DryRun::kNo);
-  ASSERT_TRUE(swept.ok());
-  EXPECT_EQ(swept->files_removed, 0);
+  auto sweep = [&] {
+    auto lock = InFlight::LockForSweep(&env, dir.str(), kHour);
+    EXPECT_TRUE(lock.ok()) << lock.status().ToString();
+    auto in_flight = InFlight::ReadLive(&env, dir.str());
+    EXPECT_TRUE(in_flight.ok()) << in_flight.status().ToString();
+    return store.sweep({}, 0, DryRun::kNo, &*in_flight);
+  };
+  auto kept = sweep();
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->files_removed, 0);
   EXPECT_TRUE(store.read_verified(a->hash, "bin").ok());
+  writer.reset();  // the writer ends without committing: its files are garbage
+  auto swept = sweep();
+  ASSERT_TRUE(swept.ok());
+  EXPECT_EQ(swept->files_removed, 1);
+  EXPECT_FALSE(std::filesystem::exists(dir / a->relative_path));
+}
+
+// What a writer releases (its commit references it) is no longer in flight;
+// the temp files of a live writer are, those of a dead process are not.
+TEST(ArtifactSweepTest, ReleasedFilesAndDeadWritersTempsAreNotInFlight) {
+  TempDir dir;
+  Env* env = Env::Default();
+  InFlight writer(env, dir.str(), kHour);
+  ArtifactStore store(env, dir.str(), &writer);
+  auto kept = store.put("kept", "bin");
+  auto released = store.put("released", "bin");
+  ASSERT_TRUE(kept.ok() && released.ok());
+  ASSERT_TRUE(writer.release({&released->relative_path, 1}).ok());
+  const std::string mine = "artifacts/put.tmp." + std::to_string(::getpid()) + ".1";
+  const std::string dead = "artifacts/put.tmp.999999999.2";
+  for (const std::string& temp : {mine, dead}) std::ofstream(dir / temp) << "partial";
+  auto lock = InFlight::LockForSweep(env, dir.str(), kHour);
+  ASSERT_TRUE(lock.ok());
+  auto in_flight = InFlight::ReadLive(env, dir.str());
+  ASSERT_TRUE(in_flight.ok()) << in_flight.status().ToString();
+  EXPECT_EQ(in_flight->paths, std::unordered_set<std::string>{kept->relative_path});
+  auto swept = store.sweep({}, 0, DryRun::kNo, &*in_flight);
+  ASSERT_TRUE(swept.ok());
+  auto removed = swept->removed_paths;
+  std::sort(removed.begin(), removed.end());
+  std::vector<std::string> expected{dead, released->relative_path};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(removed, expected);
+  EXPECT_TRUE(std::filesystem::exists(dir / mine));
 }
 
 TEST(ArtifactSweepTest, MissingFolderIsEmpty) {
