@@ -321,12 +321,12 @@ class WorkspaceStore {
     uint64_t bytes_copied = 0;
     CheckReport check;
   };
-  // Copies the backup at `backup_path` into `target`: verifies backup.json
-  // (format version, every file's size, the catalog's SHA-256), copies the
-  // objects, then the catalog last, then runs check() on the result.
-  // AlreadyExists for a non-empty `target` unless Force::kYes (then its
-  // catalog is replaced and its objects are kept or overwritten); Corruption
-  // for an incomplete or damaged backup or a failed check.
+  // Copies the backup at `backup_path` into `target`: verifies backup.json (format version,
+  // every file's size, the catalog's SHA-256), copies the objects and then the catalog into a
+  // temporary folder beside `target`, runs check() there, then renames it to `target`.
+  // AlreadyExists for a non-empty `target` unless Force::kYes, which replaces a workspace there,
+  // whole, under its lock (docs/formats/backup.md); Corruption for an incomplete or damaged
+  // backup or a failed check. On any error `target` is left as it was.
   static Result<RestoreReport> restore(const std::string& backup_path, const std::string& target,
                                        Force force = Force::kNo, StoreOptions options = {});
 

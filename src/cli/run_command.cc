@@ -12,6 +12,7 @@
 #include "pipeline/interrupt.h"
 #include "pipeline/report.h"
 #include "pipeline/runner.h"
+#include "pipeline/task_pool.h"
 
 namespace n4a::cli {
 namespace {
@@ -183,8 +184,9 @@ void RegisterRunCommands(CLI::App& app, Context& ctx) {
   auto& a = ctx.make<RunArgs>();
   cmd->add_option("config", a.config, "Pipeline config (JSON, see docs/pipeline-config.md)");
   cmd->add_option("-w,--workspace", ctx.globals.workspace, "Workspace folder");
-  cmd->add_option("-j,--jobs", a.jobs, "Threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("-j,--jobs", a.jobs,
+                  fmt::format("Threads (default: all cores; at most {})", pipeline::kMaxThreads))
+      ->check(CLI::Range(0, pipeline::kMaxThreads));
   cmd->add_option("--name", a.name, "Run name (default: the config's name)");
   cmd->add_option("--template", a.template_name,
                   "Run a saved template (n4a template list) instead of a CONFIG file");

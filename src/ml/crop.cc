@@ -26,20 +26,32 @@ Result<std::unique_ptr<Operator>> Crop::create(const nlohmann::json& params) {
   return std::unique_ptr<Operator>(new Crop(start, end));
 }
 
-Status Crop::do_fit(const Matrix& x, const Matrix&, const FitContext& context) {
-  if (static_cast<Eigen::Index>(context.wavelengths.size()) != x.cols()) {
-    return invalid(fmt::format("needs one wavelength per feature ({}), got {}", x.cols(),
-                               context.wavelengths.size()));
+Result<std::vector<Eigen::Index>> Crop::kept_columns(const std::vector<double>& wavelengths,
+                                                     Eigen::Index n_features) const {
+  if (static_cast<Eigen::Index>(wavelengths.size()) != n_features) {
+    return invalid(fmt::format("needs one wavelength per feature ({}), got {}", n_features,
+                               wavelengths.size()));
   }
   std::vector<Eigen::Index> keep;
-  for (Eigen::Index j = 0; j < x.cols(); ++j) {
-    const double w = context.wavelengths[static_cast<size_t>(j)];
+  for (Eigen::Index j = 0; j < n_features; ++j) {
+    const double w = wavelengths[static_cast<size_t>(j)];
     if (w >= start_ && w <= end_) keep.push_back(j);  // false for NaN
   }
   if (keep.empty()) {
     return invalid(fmt::format("no feature has a wavelength in [{}, {}]", start_, end_));
   }
-  keep_ = std::move(keep);
+  return keep;
+}
+
+Result<DataShape> Crop::output_shape(const DataShape& in) const {
+  N4A_ASSIGN_OR_RETURN(std::vector<Eigen::Index> keep, kept_columns(in.wavelengths, in.n_features));
+  DataShape out{in.n_samples, static_cast<Eigen::Index>(keep.size()), {}};
+  for (Eigen::Index j : keep) out.wavelengths.push_back(in.wavelengths[static_cast<size_t>(j)]);
+  return out;
+}
+
+Status Crop::do_fit(const Matrix& x, const Matrix&, const FitContext& context) {
+  N4A_ASSIGN_OR_RETURN(keep_, kept_columns(context.wavelengths, x.cols()));
   n_in_ = x.cols();
   return Status::Ok();
 }

@@ -21,6 +21,8 @@ class Crop final : public Operator {
   nlohmann::json params() const override { return {{"start", start_}, {"end", end_}}; }
   bool fitted() const override { return n_in_ > 0; }
   std::vector<double> output_wavelengths(const std::vector<double>& input) const override;
+  // The features in [start, end]; InvalidArgument as do_fit.
+  Result<DataShape> output_shape(const DataShape& in) const override;
   std::vector<NamedArray> fitted_arrays() const override;
   Status restore(std::vector<NamedArray> arrays) override;
 
@@ -32,6 +34,10 @@ class Crop final : public Operator {
 
  private:
   Crop(double start, double end) : start_(start), end_(end) {}
+  // The columns whose wavelength is in [start, end], or InvalidArgument when
+  // `wavelengths` does not hold one per feature or none is in range.
+  Result<std::vector<Eigen::Index>> kept_columns(const std::vector<double>& wavelengths,
+                                                 Eigen::Index n_features) const;
 
   double start_;
   double end_;

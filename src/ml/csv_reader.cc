@@ -50,6 +50,12 @@ bool split_csv_line(std::string_view line, char sep, std::vector<std::string>& f
   }
 }
 
+std::string_view strip_utf8_bom(std::string_view text) {
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
+  return text;
+}
+
 bool parse_double(std::string_view field, double& value) {
   field = trim(field);
   if (!field.empty() && field.front() == '+') field.remove_prefix(1);

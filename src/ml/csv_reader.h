@@ -12,6 +12,10 @@ namespace n4a::ml {
 // of unquoted fields are trimmed. Returns false for an unterminated quote.
 bool split_csv_line(std::string_view line, char sep, std::vector<std::string>& fields);
 
+// `text` without a leading UTF-8 byte-order mark (EF BB BF), which
+// spreadsheet programs write at the start of "CSV UTF-8" files.
+std::string_view strip_utf8_bom(std::string_view text);
+
 // Parses a finite double from the whole of `field`; false otherwise.
 bool parse_double(std::string_view field, double& value);
 

@@ -176,7 +176,7 @@ std::string dataset_content_hash(const Dataset& d) {
 
 Result<Dataset> parse_csv(std::string_view text, const CsvOptions& options,
                           std::string_view source) {
-  const std::vector<std::string_view> lines = split_lines(text);
+  const std::vector<std::string_view> lines = split_lines(strip_utf8_bom(text));
   if (lines.empty())
     return Status::InvalidArgument(fmt::format("{}: empty file (no header row)", source));
   const char sep = options.separator != 0 ? options.separator : detect_separator(lines[0]);

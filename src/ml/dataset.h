@@ -4,7 +4,8 @@
 // optional sample-id column; every other column is a numeric feature. Numeric
 // feature headers are wavelengths (kept in `wavelengths`, NaN for others).
 // Fields may be double-quoted; ',' or ';' separate them (detected from the
-// header line unless given). Every error is InvalidArgument (IOError for an
+// header line unless given). A leading UTF-8 byte-order mark is skipped (it
+// is not part of the first header). Every error is InvalidArgument (IOError for an
 // unreadable file) and names the file, the 1-based line and the column.
 //
 // Content hash (provenance): lowercase hex SHA-256 of the canonical bytes

@@ -37,8 +37,13 @@ Result<std::unique_ptr<Operator>> Derivative::create(const nlohmann::json& param
   return std::unique_ptr<Operator>(new Derivative(order));
 }
 
+Result<DataShape> Derivative::output_shape(const DataShape& in) const {
+  if (in.n_features < 2) return invalid("needs at least 2 features");
+  return in;
+}
+
 Result<Matrix> Derivative::do_transform(const Matrix& x) const {
-  if (x.cols() < 2) return invalid("needs at least 2 features");
+  N4A_TRY(output_shape({x.rows(), x.cols(), {}}));
   Matrix out(x.rows(), x.cols());
   RowVector scratch(x.cols());
   for (Eigen::Index i = 0; i < x.rows(); ++i) {
@@ -61,10 +66,17 @@ Result<std::unique_ptr<Operator>> Detrend::create(const nlohmann::json& params) 
   return std::unique_ptr<Operator>(new Detrend(order));
 }
 
-Result<Matrix> Detrend::do_transform(const Matrix& x) const {
-  if (x.cols() <= order_) {
-    return invalid(fmt::format("order {} needs more than {} features", order_, x.cols()));
+Result<DataShape> Detrend::output_shape(const DataShape& in) const {
+  if (in.n_features <= order_) {
+    return invalid(
+        fmt::format("parameter 'order' must be less than the number of features ({}), got {}",
+                    in.n_features, order_));
   }
+  return in;
+}
+
+Result<Matrix> Detrend::do_transform(const Matrix& x) const {
+  N4A_TRY(output_shape({x.rows(), x.cols(), {}}));
   const Matrix q = polynomial_basis(x.cols(), order_);
   Matrix coeffs = x * q;  // n x (order + 1)
   Matrix out = x;

@@ -18,6 +18,8 @@ class Derivative final : public StatelessTransform {
   std::string_view name() const override { return "Derivative"; }
   bool is_affine() const override { return true; }
   nlohmann::json params() const override { return {{"order", order_}}; }
+  // InvalidArgument for fewer than 2 features.
+  Result<DataShape> output_shape(const DataShape& in) const override;
 
  protected:
   Result<Matrix> do_transform(const Matrix& x) const override;
@@ -38,6 +40,8 @@ class Detrend final : public StatelessTransform {
   std::string_view name() const override { return "Detrend"; }
   bool is_affine() const override { return true; }
   nlohmann::json params() const override { return {{"order", order_}}; }
+  // InvalidArgument for `order` features or fewer.
+  Result<DataShape> output_shape(const DataShape& in) const override;
 
  protected:
   Result<Matrix> do_transform(const Matrix& x) const override;

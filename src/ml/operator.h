@@ -45,6 +45,17 @@ struct FitContext {
   bool inputs_finite = false;
 };
 
+// The shape of the data a step will be fitted on, known before any fit: what
+// a sweep checks its variants against before it starts (prepare_run), so that
+// parameters the data rules out are refused at once instead of at fit time.
+struct DataShape {
+  Eigen::Index n_samples = 0;  // the fewest rows any fit of the step gets
+  Eigen::Index n_features = 0;
+  // One wavelength per feature (NaN where a header is not numeric), or
+  // empty when unknown, as in FitContext.
+  std::vector<double> wavelengths;
+};
+
 // Models whose fits nest: fitting a member of size k computes, on the way, the
 // fit of every smaller member on the same data (PLS: the NIPALS components
 // come one after the other). A sweep over the size fits the largest member
@@ -82,6 +93,17 @@ class Operator {
   Result<Matrix> predict(const Matrix& x) const;
   // Classifiers only: X -> n x n_classes membership scores (rows sum to 1).
   Result<Matrix> predict_proba(const Matrix& x) const;
+
+  // The shape of what transform() gives for input of shape `in` (models and
+  // transforms that keep the shape: `in`). InvalidArgument "<name>: <what>"
+  // when fit() or transform() on data of that shape is bound to fail for a
+  // reason the shape shows (too few features or samples for the parameters,
+  // no wavelength in a Crop's range).
+  virtual Result<DataShape> output_shape(const DataShape& in) const { return in; }
+
+  // Models only: true when predict() gives class labels (a classifier),
+  // false for a regressor.
+  virtual bool is_classifier() const { return false; }
 
   // The wavelengths of the output columns given those of the input columns
   // (same size as the input when unknown). Identity by default; Crop selects.

@@ -15,11 +15,17 @@ Result<std::unique_ptr<Operator>> Pca::create(const nlohmann::json& params) {
   return std::unique_ptr<Operator>(new Pca(k));
 }
 
-Status Pca::do_fit(const Matrix& x, const Matrix&, const FitContext&) {
-  if (n_components_ > std::min(x.rows(), x.cols())) {
-    return invalid(fmt::format("n_components {} exceeds min(n_samples, n_features) = {}",
-                               n_components_, std::min(x.rows(), x.cols())));
+Result<DataShape> Pca::output_shape(const DataShape& in) const {
+  if (n_components_ > std::min(in.n_samples, in.n_features)) {
+    return invalid(fmt::format(
+        "parameter 'n_components' must be at most min(n_samples, n_features) = min({}, {}), got {}",
+        in.n_samples, in.n_features, n_components_));
   }
+  return DataShape{in.n_samples, n_components_, output_wavelengths(in.wavelengths)};
+}
+
+Status Pca::do_fit(const Matrix& x, const Matrix&, const FitContext&) {
+  N4A_TRY(output_shape({x.rows(), x.cols(), {}}));
   RowVector mean = x.colwise().mean();
   Matrix centered = x.rowwise() - mean;
   Eigen::BDCSVD<Matrix> svd(centered, Eigen::ComputeThinU | Eigen::ComputeThinV);

@@ -22,6 +22,9 @@ class Pca final : public Operator {
   bool fitted() const override { return mean_.size() > 0; }
   // Outputs are scores, not wavelengths: all NaN.
   std::vector<double> output_wavelengths(const std::vector<double>& input) const override;
+  // n_components scores; InvalidArgument when n_components exceeds
+  // min(n_samples, n_features).
+  Result<DataShape> output_shape(const DataShape& in) const override;
   std::vector<NamedArray> fitted_arrays() const override;
   Status restore(std::vector<NamedArray> arrays) override;
 

@@ -75,6 +75,11 @@ Status PlsRegression::do_fit(const Matrix& x, const Matrix& y, const FitContext&
   return Status::Ok();
 }
 
+Result<DataShape> PlsRegression::output_shape(const DataShape& in) const {
+  N4A_TRY(check_pls_size(name(), n_components_, in.n_samples, in.n_features));
+  return in;
+}
+
 std::optional<ModelFamily> PlsRegression::family() const {
   return ModelFamily{fmt::format("PLSRegression(scale={})", scale_ == PlsScale::kYes),
                      n_components_};

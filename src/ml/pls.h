@@ -22,6 +22,8 @@ class PlsRegression final : public Operator {
   OperatorKind kind() const override { return OperatorKind::kModel; }
   nlohmann::json params() const override;
   bool affine_model(Matrix& b, Matrix& c) const override;
+  // InvalidArgument from check_pls_size.
+  Result<DataShape> output_shape(const DataShape& in) const override;
   std::optional<ModelFamily> family() const override;
   Result<std::unique_ptr<Operator>> derive(const Operator& member) const override;
   bool fitted() const override { return model_.coef.size() > 0; }
@@ -60,6 +62,9 @@ class PlsDa final : public Operator {
   std::string_view name() const override { return "PLSDA"; }
   OperatorKind kind() const override { return OperatorKind::kModel; }
   nlohmann::json params() const override { return {{"n_components", n_components_}}; }
+  // InvalidArgument from check_pls_size.
+  Result<DataShape> output_shape(const DataShape& in) const override;
+  bool is_classifier() const override { return true; }
   std::optional<ModelFamily> family() const override;
   Result<std::unique_ptr<Operator>> derive(const Operator& member) const override;
   bool fitted() const override { return classes_.size() > 0; }

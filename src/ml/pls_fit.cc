@@ -271,6 +271,18 @@ Result<PlsModel> fit_pls(const Matrix& x, const Matrix& y, int n_components, Pls
   return m;
 }
 
+Status check_pls_size(std::string_view op, int n_components, Eigen::Index n_samples,
+                      Eigen::Index n_features) {
+  const auto bound = [&](std::string_view what, Eigen::Index n) {
+    return Status::InvalidArgument(
+        fmt::format("{}: parameter 'n_components' must be at most the number of {} ({}), got {}",
+                    op, what, n, n_components));
+  };
+  if (n_components > n_features) return bound("features", n_features);
+  if (n_components > n_samples) return bound("training rows", n_samples);
+  return Status::Ok();
+}
+
 Matrix PlsModel::predict(const Matrix& x) const {
   return std::move(pls_predict_many(*this, {&coef}, x).front());
 }

@@ -16,6 +16,7 @@
 // Both are thread-compatible pure functions.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "ml/matrix.h"
@@ -78,5 +79,12 @@ PlsModel truncate_pls(const PlsModel& m, int k);
 // When the residual of y becomes constant, the remaining components stay
 // zero, as in sklearn (which warns "Y residual is constant").
 Result<PlsModel> fit_pls(const Matrix& x, const Matrix& y, int n_components, PlsScale scale);
+
+// InvalidArgument "<op>: parameter 'n_components' ..." unless n_components
+// suits training data of `n_samples` x `n_features`: at most one component
+// per feature (fit_pls refuses more) and per training row (the centered
+// data has a smaller rank: further components are zero, a config mistake).
+Status check_pls_size(std::string_view op, int n_components, Eigen::Index n_samples,
+                      Eigen::Index n_features);
 
 }  // namespace n4a::ml

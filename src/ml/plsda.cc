@@ -32,6 +32,11 @@ Status PlsDa::do_fit(const Matrix& x, const Matrix& y, const FitContext&) {
   return Status::Ok();
 }
 
+Result<DataShape> PlsDa::output_shape(const DataShape& in) const {
+  N4A_TRY(check_pls_size(name(), n_components_, in.n_samples, in.n_features));
+  return in;
+}
+
 std::optional<ModelFamily> PlsDa::family() const {
   return ModelFamily{"PLSDA", n_components_};
 }

@@ -85,11 +85,17 @@ void SavitzkyGolay::apply_row(const double* in, double* out, Eigen::Index size) 
   y.tail(half).noalias() = x.tail(window_) * right_.transpose();
 }
 
-Result<Matrix> SavitzkyGolay::do_transform(const Matrix& x) const {
-  if (x.cols() < window_) {
-    return invalid(fmt::format("window_length {} is longer than the {} features (mode interp)",
-                               window_, x.cols()));
+Result<DataShape> SavitzkyGolay::output_shape(const DataShape& in) const {
+  if (in.n_features < window_) {
+    return invalid(
+        fmt::format("parameter 'window_length' must be at most the number of features ({}), got {}",
+                    in.n_features, window_));
   }
+  return in;
+}
+
+Result<Matrix> SavitzkyGolay::do_transform(const Matrix& x) const {
+  N4A_TRY(output_shape({x.rows(), x.cols(), {}}));
   Matrix out(x.rows(), x.cols());
   for (Eigen::Index i = 0; i < x.rows(); ++i) apply_row(&x(i, 0), &out(i, 0), x.cols());
   return out;

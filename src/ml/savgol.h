@@ -26,6 +26,8 @@ class SavitzkyGolay final : public StatelessTransform {
   std::string_view name() const override { return "SavitzkyGolay"; }
   bool is_affine() const override { return true; }
   nlohmann::json params() const override;
+  // InvalidArgument when the window is longer than the features.
+  Result<DataShape> output_shape(const DataShape& in) const override;
 
   // Filters one row of `size` >= window_length values; `out` must not alias `in`.
   void apply_row(const double* in, double* out, Eigen::Index size) const;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "ml/metrics.h"
+#include "util/strict_json.h"
 
 namespace n4a::pipeline {
 namespace fs = std::filesystem;
@@ -191,11 +192,9 @@ Result<Json> read_config_file(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   if (!in.good() && !in.eof()) return Status::IOError("cannot read config file " + path);
-  try {
-    return Json::parse(text.str());
-  } catch (const Json::parse_error& e) {
-    return Status::InvalidArgument(fmt::format("{}: not valid JSON: {}", path, e.what()));
-  }
+  auto config = ParseStrictJson(text.str());
+  if (!config.ok()) return config.status().WithContext(path);
+  return config;
 }
 
 Result<RunConfig> parse_run_config(const Json& config, const fs::path& config_dir) {

@@ -60,8 +60,10 @@ struct RunConfig {
   Json resolved;
 };
 
-// Parses a config file. InvalidArgument with the line and column for
-// malformed JSON, NotFound / IOError for an unreadable file.
+// Parses a config file strictly (util/strict_json.h): InvalidArgument
+// "<file>: ..." with the line and column for malformed JSON, or naming the
+// JSON path of a duplicate key or of nesting deeper than 64 levels;
+// NotFound / IOError for an unreadable file.
 Result<Json> read_config_file(const std::string& path);
 
 // Checks and parses `config`. Relative dataset paths are looked up in the

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "pipeline/config.h"
+#include "util/strict_json.h"
 
 namespace n4a::pipeline {
 namespace {
@@ -115,14 +116,18 @@ Status for_children(const Json& value, const std::string& path, Fn&& fn) {
   return Status::Ok();
 }
 
-Result<size_t> count_impl(const Json& value, const std::string& path, size_t limit) {
+// `depth`: how many arrays and objects hold `value` (1 for the top value).
+Result<size_t> count_impl(const Json& value, const std::string& path, size_t limit, int depth) {
+  if (depth > kMaxStrictJsonDepth && (value.is_array() || value.is_object())) {
+    return config_error(path, fmt::format("nested more than {} levels deep", kMaxStrictJsonDepth));
+  }
   N4A_ASSIGN_OR_RETURN(std::string gen, generator_key(value, path));
   if (gen == kOr) {
     N4A_TRY(check_or(value[kOr], path));
     size_t total = 0;
     for (size_t i = 0; i < value[kOr].size(); ++i) {
-      N4A_ASSIGN_OR_RETURN(size_t n,
-                           count_impl(value[kOr][i], index_path(key_path(path, kOr), i), limit));
+      N4A_ASSIGN_OR_RETURN(size_t n, count_impl(value[kOr][i], index_path(key_path(path, kOr), i),
+                                                limit, depth + 2));
       total = std::min(total + n, limit + 1);
     }
     return total;
@@ -137,7 +142,7 @@ Result<size_t> count_impl(const Json& value, const std::string& path, size_t lim
   }
   size_t total = 1;
   N4A_TRY(for_children(value, path, [&](const Json& child, const std::string& child_path) {
-    N4A_ASSIGN_OR_RETURN(size_t n, count_impl(child, child_path, limit));
+    N4A_ASSIGN_OR_RETURN(size_t n, count_impl(child, child_path, limit, depth + 1));
     total = saturating_mul(total, n, limit);
     return Status::Ok();
   }));
@@ -216,7 +221,7 @@ Result<std::vector<Expansion>> expand_impl(const Json& value, const std::string&
 }  // namespace
 
 Result<size_t> count_variants(const Json& value, const std::string& path, size_t limit) {
-  N4A_ASSIGN_OR_RETURN(size_t n, count_impl(value, path, limit));
+  N4A_ASSIGN_OR_RETURN(size_t n, count_impl(value, path, limit, 1));
   if (n > limit) {
     return config_error(path, fmt::format("the generators give more than {} variants", limit));
   }

@@ -31,7 +31,9 @@ struct Expansion {
 };
 
 // The number of variants of `value`, or InvalidArgument naming the JSON path
-// of a malformed generator (under `path`) or saying the count exceeds `limit`.
+// of a malformed generator (under `path`), of arrays and objects nested more
+// than kMaxStrictJsonDepth levels (util/strict_json.h; the recursion over the
+// document is bounded by it), or saying the count exceeds `limit`.
 Result<size_t> count_variants(const Json& value, const std::string& path, size_t limit);
 
 // Every variant of `value` in the order described above. `path` is the JSON

@@ -9,6 +9,7 @@
 
 #include "pipeline/generators.h"
 #include "pipeline/variant.h"
+#include "pipeline/variant_check.h"
 
 namespace n4a::pipeline {
 namespace {
@@ -120,6 +121,16 @@ Status make_cv(const CvSpec& cv, PreparedData& out) {
   return Status::Ok();
 }
 
+// The data every variant is fitted on: the train partition's features, and
+// the fewest rows of any fit (the smallest CV train fold; the refit takes
+// every train row).
+ml::DataShape fit_shape(const PreparedData& d) {
+  Eigen::Index rows = d.train.data.n_samples();
+  for (const ml::Fold& f : d.folds)
+    rows = std::min(rows, static_cast<Eigen::Index>(f.train.size()));
+  return {rows, d.train.data.n_features(), d.train.data.wavelengths};
+}
+
 }  // namespace
 
 Result<std::vector<int64_t>> parse_row_ranges(const std::string& text, int64_t n,
@@ -191,6 +202,7 @@ Result<PreparedRun> prepare_run(const Json& config, const std::filesystem::path&
   run.task = run.metric.task;
   N4A_TRY(split(run.config, run.data));
   N4A_TRY(make_cv(run.config.cv, run.data));
+  N4A_TRY(check_variants(run.variants, fit_shape(run.data), run.metric));
   return run;
 }
 

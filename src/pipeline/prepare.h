@@ -2,7 +2,9 @@
 //
 // prepare_run() parses the config, loads the dataset (checking the target
 // column), splits off the test partition, computes the CV folds on the train
-// partition and expands and validates every variant. Every problem of the
+// partition, expands and validates every variant, and checks each against
+// the data (variant_check.h: the feature and row counts that reach each step,
+// the metric's task against the model). Every problem of the
 // config or the data is InvalidArgument naming its JSON path, so that
 // `n4a run` exits 2 having recorded nothing. Plain value types.
 #pragma once

@@ -1,12 +1,15 @@
 #include "pipeline/task_pool.h"
 
+#include <algorithm>
 #include <chrono>
+#include <system_error>
 #include <thread>
 
 namespace n4a::pipeline {
 
 TaskPool::TaskPool(int threads) : threads_(threads) {
   if (threads_ <= 0) threads_ = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads_ = std::min(threads_, kMaxThreads);
 }
 
 void TaskPool::submit(uint64_t priority, Task task) {
@@ -44,8 +47,12 @@ void TaskPool::worker(const std::function<bool()>& should_stop) {
 
 bool TaskPool::run(const std::function<bool()>& should_stop) {
   std::vector<std::thread> workers;
-  for (int i = 1; i < threads_; ++i)
-    workers.emplace_back([this, &should_stop] { worker(should_stop); });
+  try {
+    for (int i = 1; i < threads_; ++i)
+      workers.emplace_back([this, &should_stop] { worker(should_stop); });
+  } catch (const std::system_error&) {
+    // Fewer threads do the same work: each task runs once on any of them.
+  }
   worker(should_stop);
   for (std::thread& t : workers) t.join();
   std::lock_guard lock(mu_);

@@ -13,11 +13,16 @@
 
 namespace n4a::pipeline {
 
+// The most threads a pool runs: more than any machine n4a runs on has cores,
+// and few enough that their stacks fit in memory.
+constexpr int kMaxThreads = 1024;
+
 class TaskPool {
  public:
   using Task = std::function<void()>;
 
-  // `threads` <= 0 means std::thread::hardware_concurrency().
+  // `threads` <= 0 means std::thread::hardware_concurrency(); at most
+  // kMaxThreads.
   explicit TaskPool(int threads);
 
   // Queues `task`; lower `priority` runs first, ties in submission order.
@@ -25,6 +30,8 @@ class TaskPool {
 
   // Runs the queue to completion (see the file comment) on the pool's
   // threads; `should_stop` may be empty. Returns true when stopped early.
+  // When the system refuses to start a thread (std::system_error: a process
+  // or memory limit), runs on the threads it did start and the caller's.
   bool run(const std::function<bool()>& should_stop);
 
   int threads() const { return threads_; }

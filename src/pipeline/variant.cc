@@ -10,11 +10,8 @@
 #include "pipeline/naming.h"
 
 namespace n4a::pipeline {
-namespace {
 
-// Rewrites the registry's "Op: parameter 'k' what" and "Op: unknown parameter
-// 'k'" as "<path>.k: what (Op)".
-Status param_error(const Status& s, const std::string& path) {
+Status step_error(const Status& s, const std::string& path) {
   const std::string& m = s.message();
   const size_t colon = m.find(": ");
   const size_t at = m.find("parameter '");
@@ -30,6 +27,8 @@ Status param_error(const Status& s, const std::string& path) {
   if (key_end + 2 < m.size()) what = m.substr(key_end + 2);
   return config_error(path + "." + key, fmt::format("{} ({})", what, op));
 }
+
+namespace {
 
 Result<StepConfig> parse_step(const Json& step, const std::string& path) {
   if (!step.is_object() || step.contains("op") == step.contains("model")) {
@@ -52,7 +51,7 @@ Result<StepConfig> parse_step(const Json& step, const std::string& path) {
     if (op.status().message().rfind("unknown operator", 0) == 0) {
       return config_error(path + "." + kind_key, op.status().message());
     }
-    return param_error(op.status(), path);
+    return step_error(op.status(), path);
   }
   const bool is_model = (*op)->kind() == ml::OperatorKind::kModel;
   if (is_model != (s.kind == StepKind::kModel)) {

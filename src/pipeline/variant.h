@@ -41,6 +41,11 @@ struct Variant {
   size_t transform_count() const { return steps.size() - 1; }
 };
 
+// An operator's error about the step at `path` ("pipeline[1]") as a config
+// error: "Op: parameter 'k' what" and "Op: unknown parameter 'k'" become
+// "<path>.k: what (Op)", anything else "<path>: <message>".
+Status step_error(const Status& s, const std::string& path);
+
 // Expands the generators of `pipeline` (the config's step list) and checks
 // every step: an object with "op" (a transform) or "model" (a model) naming a
 // registered operator, valid parameters, exactly one model, last.

@@ -17,6 +17,14 @@ namespace {
 constexpr const char* kManifest = "manifest.json";
 constexpr const char* kChain = "chain.json";
 constexpr int64_t kMaxFeatures = 10'000'000;
+// What each kind of entry may hold once inflated (docs/formats/bundle.md,
+// "Reading and errors"). The manifest is mostly feature headers: 64 MiB
+// holds several million; chain.json holds steps and their parameters.
+constexpr uint64_t kMaxManifestBytes = uint64_t{64} << 20;
+constexpr uint64_t kMaxChainBytes = uint64_t{16} << 20;
+// An operator's header: name, parameters (at most 1 MiB) and array names
+// (docs/formats/operator.md).
+constexpr uint64_t kOperatorHeaderBytes = uint64_t{3} << 20;
 // Chain artifacts are operators (docs/formats/operator.md), stored by the
 // runner with this format, which is also their file extension.
 constexpr const char* kOperatorFormat = "n4aop";
@@ -37,12 +45,38 @@ Status corrupt(std::string_view what) {
   return Status::Corruption(fmt::format("bundle: {}", what));
 }
 
-Result<Json> parse_json_entry(const replay::ZipEntries& entries, const std::string& name) {
-  auto it = entries.find(name);
-  if (it == entries.end()) return corrupt(fmt::format("{} is missing", name));
-  Json j = Json::parse(it->second, nullptr, /*allow_exceptions=*/false);
+Result<Json> parse_json_entry(const replay::ZipReader& zip, const std::string& name,
+                              uint64_t max_bytes) {
+  if (!zip.contains(name)) return corrupt(fmt::format("{} is missing", name));
+  N4A_ASSIGN_OR_RETURN(std::string text, zip.read(name, max_bytes));
+  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return corrupt(fmt::format("{} is not a JSON object", name));
   return j;
+}
+
+// The most bytes a fitted operator of a chain that takes `features` columns
+// can hold: its header and at most 8 arrays of (p + 1) x (p + 1) doubles
+// (PLS's p x k weights and loadings, k <= p, are the largest; see the arrays
+// in docs/formats/operator.md).
+uint64_t max_operator_bytes(int64_t features) {
+  const auto side = static_cast<uint64_t>(features) + 1;
+  return kOperatorHeaderBytes + 8 * side * side * sizeof(double);
+}
+
+// The size the manifest records for an artifact, within what an operator
+// of the chain can hold.
+Result<uint64_t> artifact_size(const std::string& id, const Json& info, int64_t features) {
+  const Json size = info.value("size_bytes", Json());
+  if (!size.is_number_unsigned()) {
+    return corrupt(fmt::format("manifest.json: artifact {} has no size_bytes", id));
+  }
+  const uint64_t bytes = size.get<uint64_t>();
+  if (bytes > max_operator_bytes(features)) {
+    return corrupt(fmt::format(
+        "manifest.json: artifact {} claims {} bytes, more than an operator on {} features can hold",
+        id, bytes, features));
+  }
+  return bytes;
 }
 
 bool is_hex_id(const std::string& id) {
@@ -92,9 +126,12 @@ Result<FeatureSpec> parse_features(const Json& manifest) {
   return spec;
 }
 
-// The artifact bytes by id, each checked against its hash.
+// The artifact bytes by id, each read within the size the manifest records
+// for it and checked against its hash. Entries the manifest does not list
+// are never read.
 Result<std::map<std::string, std::string>> verified_artifacts(const Json& manifest,
-                                                              const replay::ZipEntries& entries) {
+                                                              const replay::ZipReader& zip,
+                                                              int64_t features) {
   const Json list = manifest.value("artifacts", Json());
   if (!list.is_object()) return corrupt("manifest.json has no artifacts object");
   std::map<std::string, std::string> out;
@@ -104,15 +141,20 @@ Result<std::map<std::string, std::string>> verified_artifacts(const Json& manife
         !path.get<std::string>().starts_with("artifacts/" + id + ".")) {
       return corrupt(fmt::format("manifest.json: bad artifact entry '{}'", id));
     }
-    auto it = entries.find(path.get<std::string>());
-    if (it == entries.end()) {
+    if (!zip.contains(path.get<std::string>())) {
       return corrupt(fmt::format("artifact {} is missing ({})", id, path.get<std::string>()));
     }
-    const std::string actual = Sha256Hex(it->second);
+    N4A_ASSIGN_OR_RETURN(uint64_t size, artifact_size(id, info, features));
+    N4A_ASSIGN_OR_RETURN(std::string bytes, zip.read(path.get<std::string>(), size));
+    if (bytes.size() != size) {
+      return corrupt(
+          fmt::format("artifact {} is {} bytes, the manifest says {}", id, bytes.size(), size));
+    }
+    const std::string actual = Sha256Hex(bytes);
     if (actual != id) {
       return corrupt(fmt::format("artifact {} is altered: its content hashes to {}", id, actual));
     }
-    out.emplace(id, it->second);
+    out.emplace(id, std::move(bytes));
   }
   return out;
 }
@@ -185,12 +227,12 @@ Result<std::unique_ptr<Bundle>> Bundle::parse(std::string_view bytes) {
 }
 
 Result<std::unique_ptr<Bundle>> Bundle::parse_checked(std::string_view bytes) {
-  N4A_ASSIGN_OR_RETURN(replay::ZipEntries entries, replay::read_zip(bytes));
-  N4A_ASSIGN_OR_RETURN(Json manifest, parse_json_entry(entries, kManifest));
+  N4A_ASSIGN_OR_RETURN(auto zip, replay::ZipReader::open(bytes));
+  N4A_ASSIGN_OR_RETURN(Json manifest, parse_json_entry(*zip, kManifest, kMaxManifestBytes));
   N4A_TRY(check_version(manifest));
   N4A_ASSIGN_OR_RETURN(FeatureSpec features, parse_features(manifest));
-  N4A_ASSIGN_OR_RETURN(Json chain, parse_json_entry(entries, kChain));
-  N4A_ASSIGN_OR_RETURN(auto artifacts, verified_artifacts(manifest, entries));
+  N4A_ASSIGN_OR_RETURN(Json chain, parse_json_entry(*zip, kChain, kMaxChainBytes));
+  N4A_ASSIGN_OR_RETURN(auto artifacts, verified_artifacts(manifest, *zip, features.count));
   const Json steps = chain.value("steps", Json());
   auto folds = replay::chain_folds(steps);
   if (!folds.ok()) return corrupt("chain.json: " + folds.status().message());

@@ -26,6 +26,7 @@ Result<std::string> read_text(const std::string& path) {
 
 // The header row's fields, with the separator load_csv would detect.
 std::vector<std::string> header_fields(std::string_view text) {
+  text = ml::strip_utf8_bom(text);
   std::string_view line = text.substr(0, text.find('\n'));
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   const auto commas = std::count(line.begin(), line.end(), ',');

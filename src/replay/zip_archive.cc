@@ -9,9 +9,6 @@ namespace n4a::replay {
 namespace {
 
 constexpr zip_int64_t kMaxEntries = 100'000;
-// Deflate expands at most ~1032:1; allow that plus slack, never more.
-constexpr uint64_t kMaxExpansion = 1100;
-constexpr uint64_t kSlackBytes = 1 << 20;
 constexpr size_t kEndRecordBytes = 22;
 
 struct ZipError {
@@ -62,24 +59,58 @@ Status add_entry(zip_t* za, const std::string& name, const std::string& data, ti
   return Status::Ok();
 }
 
-// Reads entry `i` (at most `budget` bytes in total), checking its CRC.
-Result<std::string> read_entry(zip_t* za, zip_uint64_t i, const std::string& name,
-                               uint64_t& budget) {
+// Reads entry `i`, which the directory says is `size` bytes, checking its
+// CRC; stops as soon as it inflates past `size`.
+Result<std::string> read_entry(zip_t* za, zip_uint64_t i, const std::string& name, uint64_t size) {
   std::unique_ptr<zip_file_t, FileCloser> f(zip_fopen_index(za, i, 0));
   if (!f) return corrupt(fmt::format("entry '{}': {}", name, zip_strerror(za)));
   std::string out;
+  out.reserve(static_cast<size_t>(size));
   char buf[1 << 16];
   zip_int64_t n = 0;
   while ((n = zip_fread(f.get(), buf, sizeof buf)) > 0) {
-    if (static_cast<uint64_t>(n) > budget) return corrupt("entries larger than the archive allows");
-    budget -= static_cast<uint64_t>(n);
+    if (static_cast<uint64_t>(n) > size - out.size()) {
+      return corrupt(
+          fmt::format("entry '{}' inflates beyond the {} bytes its directory records", name, size));
+    }
     out.append(buf, static_cast<size_t>(n));
   }
   if (n < 0) {
     return corrupt(
         fmt::format("entry '{}': {}", name, zip_error_strerror(zip_file_get_error(f.get()))));
   }
+  if (out.size() != size) {
+    return corrupt(
+        fmt::format("entry '{}' holds {} bytes, its directory records {}", name, out.size(), size));
+  }
   return out;
+}
+
+// Entry `i` of the directory, checked: a safe path, store or deflate.
+struct EntryInfo {
+  std::string name;
+  zip_uint64_t index = 0;
+  uint64_t size = 0;  // uncompressed, as the directory records it
+};
+
+Result<EntryInfo> stat_entry(zip_t* za, zip_uint64_t i) {
+  zip_stat_t st;
+  if (zip_stat_index(za, i, 0, &st) < 0 || (st.valid & ZIP_STAT_NAME) == 0 ||
+      (st.valid & ZIP_STAT_SIZE) == 0) {
+    return corrupt(fmt::format("entry {}: {}", i, zip_strerror(za)));
+  }
+  EntryInfo e{st.name, i, st.size};
+  if (!is_safe_entry_name(e.name)) {
+    return Status::Corruption(
+        fmt::format("bundle entry path '{}' is not a safe relative path "
+                    "(it could escape the folder it is extracted to)",
+                    e.name));
+  }
+  if ((st.valid & ZIP_STAT_COMP_METHOD) == 0 ||
+      (st.comp_method != ZIP_CM_STORE && st.comp_method != ZIP_CM_DEFLATE)) {
+    return corrupt(fmt::format("entry '{}': unsupported compression", e.name));
+  }
+  return e;
 }
 
 }  // namespace
@@ -122,7 +153,15 @@ Result<std::string> write_zip(const std::vector<std::pair<std::string, std::stri
   return source_bytes(src);
 }
 
-Result<ZipEntries> read_zip(std::string_view bytes) {
+struct ZipReader::Impl {
+  Archive archive;
+  std::map<std::string, EntryInfo> entries;
+};
+
+ZipReader::ZipReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ZipReader::~ZipReader() = default;
+
+Result<std::unique_ptr<ZipReader>> ZipReader::open(std::string_view bytes) {
   // libzip opens an empty buffer as an empty archive; a real one has at
   // least its end-of-central-directory record.
   if (bytes.size() < kEndRecordBytes) {
@@ -131,36 +170,54 @@ Result<ZipEntries> read_zip(std::string_view bytes) {
   ZipError error;
   zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error.error);
   if (src == nullptr) return Status::Internal("zip: " + error.text());
-  Archive za(zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &error.error));
-  if (!za) {
+  auto impl = std::make_unique<Impl>();
+  impl->archive.reset(zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &error.error));
+  if (!impl->archive) {
     zip_source_free(src);
     return corrupt(fmt::format("not a ZIP file or truncated ({})", error.text()));
   }
-  const zip_int64_t n = zip_get_num_entries(za.get(), 0);
+  zip_t* za = impl->archive.get();
+  const zip_int64_t n = zip_get_num_entries(za, 0);
   if (n < 0 || n > kMaxEntries) return corrupt(fmt::format("{} entries", n));
-  uint64_t budget = kMaxExpansion * bytes.size() + kSlackBytes;
-  ZipEntries entries;
   for (zip_int64_t k = 0; k < n; ++k) {
-    const auto i = static_cast<zip_uint64_t>(k);
-    zip_stat_t st;
-    if (zip_stat_index(za.get(), i, 0, &st) < 0 || (st.valid & ZIP_STAT_NAME) == 0) {
-      return corrupt(fmt::format("entry {}: {}", k, zip_strerror(za.get())));
-    }
-    const std::string name = st.name;
-    if (!is_safe_entry_name(name)) {
-      return Status::Corruption(
-          fmt::format("bundle entry path '{}' is not a safe relative path "
-                      "(it could escape the folder it is extracted to)",
-                      name));
-    }
-    if ((st.valid & ZIP_STAT_COMP_METHOD) == 0 ||
-        (st.comp_method != ZIP_CM_STORE && st.comp_method != ZIP_CM_DEFLATE)) {
-      return corrupt(fmt::format("entry '{}': unsupported compression", name));
-    }
-    N4A_ASSIGN_OR_RETURN(std::string data, read_entry(za.get(), i, name, budget));
-    if (!entries.emplace(name, std::move(data)).second) {
+    N4A_ASSIGN_OR_RETURN(EntryInfo e, stat_entry(za, static_cast<zip_uint64_t>(k)));
+    const std::string name = e.name;
+    if (!impl->entries.emplace(name, std::move(e)).second) {
       return corrupt(fmt::format("duplicate entry '{}'", name));
     }
+  }
+  return std::unique_ptr<ZipReader>(new ZipReader(std::move(impl)));
+}
+
+std::vector<std::string> ZipReader::names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, e] : impl_->entries) out.push_back(name);
+  return out;
+}
+
+bool ZipReader::contains(const std::string& name) const {
+  return impl_->entries.contains(name);
+}
+
+Result<std::string> ZipReader::read(const std::string& name, uint64_t max_bytes) const {
+  auto it = impl_->entries.find(name);
+  if (it == impl_->entries.end()) return corrupt(fmt::format("entry '{}' is missing", name));
+  const EntryInfo& e = it->second;
+  if (e.size > max_bytes) {
+    return corrupt(fmt::format("entry '{}' is {} bytes once inflated, more than the {} it may hold",
+                               name, e.size, max_bytes));
+  }
+  return read_entry(impl_->archive.get(), e.index, name, e.size);
+}
+
+Result<ZipEntries> read_zip(std::string_view bytes, uint64_t max_total_bytes) {
+  N4A_ASSIGN_OR_RETURN(auto reader, ZipReader::open(bytes));
+  ZipEntries entries;
+  uint64_t budget = max_total_bytes;
+  for (const std::string& name : reader->names()) {
+    N4A_ASSIGN_OR_RETURN(std::string data, reader->read(name, budget));
+    budget -= data.size();
+    entries.emplace(name, std::move(data));
   }
   return entries;
 }

@@ -13,6 +13,7 @@
 
 #include "store/store_impl.h"
 #include "util/atomic_file.h"
+#include "util/strict_json.h"
 
 namespace n4a {
 namespace {
@@ -52,8 +53,9 @@ Result<int64_t> ParseIsoTime(const Json& value, const std::string& file) {
 
 Result<Json> ReadJsonFile(Env* env, const std::string& path) {
   N4A_ASSIGN_OR_RETURN(std::string text, env->read_file(path));
-  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::Corruption(path + ": not valid JSON");
+  // Strict: templates are plain files that a user may edit by hand.
+  auto j = ParseStrictJson(text);
+  if (!j.ok()) return Status::Corruption(path + ": " + j.status().message());
   return j;
 }
 

@@ -14,6 +14,7 @@
 #include "store/workspace_lock.h"
 #include "util/atomic_file.h"
 #include "util/sha256.h"
+#include "util/uuid.h"
 
 namespace n4a {
 namespace {
@@ -21,7 +22,6 @@ namespace {
 constexpr int kBackupFormatVersion = 1;
 constexpr char kManifest[] = "backup.json";
 constexpr char kCatalog[] = "store.duckdb";
-constexpr char kWal[] = "store.duckdb.wal";
 constexpr size_t kCopyBufferBytes = size_t{1} << 20;
 
 std::string Str(const db::Value& v) {
@@ -243,6 +243,103 @@ Status CreateLayout(Env* env, const std::string& root) {
   return Status::Ok();
 }
 
+// What a restore finds where it is to put the workspace.
+enum class Target { kFree, kWorkspace };  // missing or empty; a workspace (--force)
+
+std::string WithoutTrailingSlash(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+Result<Target> CheckTarget(Env* env, const std::string& target, WorkspaceStore::Force force) {
+  if (IsEmptyOrMissing(env, target)) return Target::kFree;
+  if (force == WorkspaceStore::Force::kNo) {
+    return Status::AlreadyExists("restore target " + target +
+                                 " is not empty: choose an empty folder, or pass --force to "
+                                 "replace the workspace there");
+  }
+  if (!env->file_exists(target + "/" + kCatalog)) {
+    return Status::AlreadyExists("restore target " + target + " is not empty and holds no " +
+                                 "workspace (no " + kCatalog +
+                                 "): --force only replaces a workspace; choose an empty folder");
+  }
+  return Target::kWorkspace;
+}
+
+// Removes a folder this restore made (or moved aside), not following links.
+void RemoveTree(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+}
+
+// Copies the backup's files, then its catalog last, into the new folder
+// `root`, and checks the workspace they make.
+Result<WorkspaceStore::RestoreReport> RestoreInto(Env* env, const std::string& backup,
+                                                  const Json& manifest, const std::string& root,
+                                                  StoreOptions options) {
+  WorkspaceStore::RestoreReport report;
+  N4A_TRY(env->create_dirs(root));
+  N4A_TRY(CreateLayout(env, root));
+  const Json& files = manifest["files"];
+  N4A_TRY(ParallelForEach(files.size(), kFileThreads, [&](size_t i) -> Status {
+    const std::string rel = files[i]["path"].get<std::string>();
+    N4A_TRY(objects::CreateDirs(env, root, objects::ParentOf(rel), objects::Publish::kDurable));
+    return CopyFile(env, backup + "/" + rel, root + "/" + rel).status();
+  }));
+  for (const auto& f : files) report.bytes_copied += f["size"].get<uint64_t>();
+  report.files_copied = static_cast<int64_t>(files.size());
+  N4A_ASSIGN_OR_RETURN(Copied c, CopyFile(env, backup + "/" + kCatalog, root + "/" + kCatalog));
+  if (c.sha256 != manifest["catalog"]["sha256"].get<std::string>()) {
+    return Status::Corruption("the catalog copied from " + backup +
+                              " does not match the backup's SHA-256");
+  }
+  ++report.files_copied;
+  report.bytes_copied += c.bytes;
+  options.mode = OpenMode::kMustExist;
+  N4A_ASSIGN_OR_RETURN(auto store, WorkspaceStore::open(root, options));
+  N4A_ASSIGN_OR_RETURN(report.check, store->check());
+  N4A_TRY(store->close());
+  if (!report.check.ok()) {
+    return Status::Corruption("the workspace restored from " + backup +
+                              " fails its check: " + report.check.problems.front());
+  }
+  return report;
+}
+
+// Puts the restored workspace `staging` at `target`, the folder's parent
+// entry made durable. An existing workspace there is replaced under its
+// exclusive lock: moved aside, the new one renamed in, the old one removed.
+// The new folder takes over the old lock file (a hard link), so a process
+// waiting for that lock meets the new workspace under it. A crash between
+// the two renames leaves both folders whole: nothing is lost.
+Status Publish(Env* env, const std::string& staging, const std::string& target, Target kind,
+               const StoreOptions& options) {
+  std::string parent = std::filesystem::path(target).parent_path().string();
+  if (parent.empty()) parent = ".";
+  if (kind == Target::kFree) {
+    N4A_TRY(env->rename_file(staging, target));
+    return env->sync_dir(parent);
+  }
+  const std::string lock_path = target + "/store.lock";
+  N4A_ASSIGN_OR_RETURN(
+      auto lock, store::WorkspaceLock::acquire(env, lock_path, LockMode::kExclusive,
+                                               options.lock_timeout_micros, options.on_lock_wait));
+  const std::string new_lock = staging + "/store.lock";
+  if (env->file_exists(new_lock)) N4A_TRY(env->remove_file(new_lock));
+  N4A_ASSIGN_OR_RETURN(bool linked, env->link_file(lock_path, new_lock));
+  (void)linked;  // without a link the new workspace makes its own lock file
+  const std::string aside = target + ".replaced.tmp." + NewUuidV7();
+  N4A_TRY(env->rename_file(target, aside));
+  if (Status s = env->rename_file(staging, target); !s.ok()) {
+    (void)env->rename_file(aside, target);
+    return s;
+  }
+  N4A_TRY(env->sync_dir(parent));
+  lock.reset();
+  RemoveTree(aside);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<WorkspaceStore::BackupReport> WorkspaceStore::backup(const std::string& dest,
@@ -313,47 +410,21 @@ Result<WorkspaceStore::RestoreReport> WorkspaceStore::restore(const std::string&
   Env* env = options.env;
   N4A_ASSIGN_OR_RETURN(Json manifest, ReadManifest(env, backup_path));
   N4A_TRY(VerifyBackup(env, backup_path, manifest));
-  if (force == Force::kNo && !IsEmptyOrMissing(env, target)) {
-    return Status::AlreadyExists("restore target " + target +
-                                 " is not empty: choose an empty folder, or pass --force to "
-                                 "replace the workspace there");
+  const std::string dest = WithoutTrailingSlash(target);
+  N4A_ASSIGN_OR_RETURN(Target kind, CheckTarget(env, dest, force));
+  // Everything happens in a folder beside the target, which takes the
+  // target's place only once it holds a checked workspace.
+  const std::string staging = dest + ".restore.tmp." + NewUuidV7();
+  auto report = RestoreInto(env, backup_path, manifest, staging, options);
+  if (report.ok()) {
+    Status published = Publish(env, staging, dest, kind, options);
+    if (!published.ok()) report = published;
   }
-  RestoreReport report;
-  report.path = target;
-  N4A_TRY(env->create_dirs(target));
-  {
-    // A workspace replaced in place is locked against its other users.
-    N4A_ASSIGN_OR_RETURN(auto lock, store::WorkspaceLock::acquire(
-                                        env, target + "/store.lock", LockMode::kExclusive,
-                                        options.lock_timeout_micros, options.on_lock_wait));
-    N4A_TRY(CreateLayout(env, target));
-    const Json& files = manifest["files"];
-    N4A_TRY(ParallelForEach(files.size(), kFileThreads, [&](size_t i) -> Status {
-      const std::string rel = files[i]["path"].get<std::string>();
-      N4A_TRY(objects::CreateDirs(env, target, objects::ParentOf(rel), objects::Publish::kDurable));
-      return CopyFile(env, backup_path + "/" + rel, target + "/" + rel).status();
-    }));
-    for (const auto& f : files) report.bytes_copied += f["size"].get<uint64_t>();
-    report.files_copied = static_cast<int64_t>(files.size());
-    // The catalog goes last; a WAL of the replaced catalog must not be
-    // replayed onto it.
-    if (env->file_exists(target + "/" + kWal)) N4A_TRY(env->remove_file(target + "/" + kWal));
-    N4A_ASSIGN_OR_RETURN(Copied c,
-                         CopyFile(env, backup_path + "/" + kCatalog, target + "/" + kCatalog));
-    if (c.sha256 != manifest["catalog"]["sha256"].get<std::string>()) {
-      return Status::Corruption("the catalog copied to " + target +
-                                " does not match the backup's SHA-256");
-    }
-    ++report.files_copied;
-    report.bytes_copied += c.bytes;
+  if (!report.ok()) {
+    RemoveTree(staging);
+    return report.status();
   }
-  options.mode = OpenMode::kMustExist;
-  N4A_ASSIGN_OR_RETURN(auto store, WorkspaceStore::open(target, options));
-  N4A_ASSIGN_OR_RETURN(report.check, store->check());
-  if (!report.check.ok()) {
-    return Status::Corruption("the restored workspace " + target +
-                              " fails its check: " + report.check.problems.front());
-  }
+  report->path = target;
   return report;
 }
 

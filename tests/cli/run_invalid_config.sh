@@ -28,6 +28,20 @@ expect_invalid missing_target "dataset.target: " \
   '[{"model": "PLSRegression"}]' "{\"path\": \"$DATA\", \"target\": \"octan\"}"
 expect_invalid bad_rows 'dataset.test.rows: ' \
   '[{"model": "PLSRegression"}]' "{\"path\": \"$DATA\", \"target\": \"octane\", \"test\": {\"rows\": \"51-99\"}}"
+# What the data rules out (401 features, 60 rows), before any work.
+expect_invalid too_many_components 'pipeline[1].n_components: must be at most the number of features (401), got 500' \
+  '[{"op": "SNV"}, {"model": "PLSRegression", "n_components": 500}]' "$ok_data"
+expect_invalid long_window 'pipeline[0].window_length: must be at most the number of features (401), got 1001' \
+  '[{"op": "SavitzkyGolay", "window_length": 1001}, {"model": "PLSRegression"}]' "$ok_data"
+expect_invalid empty_crop 'pipeline[0]: Crop: no feature has a wavelength in [100, 200]' \
+  '[{"op": "Crop", "start": 100, "end": 200}, {"model": "PLSRegression"}]' "$ok_data"
+expect_invalid cropped_components 'pipeline[1].n_components: must be at most the number of features (51), got 60' \
+  '[{"op": "Crop", "start": 900, "end": 1000}, {"model": "PLSRegression", "n_components": 60}]' "$ok_data"
+printf '{"dataset": %s, "pipeline": [{"model": "PLSRegression"}], "metric": "accuracy"}' "$ok_data" \
+  > "$TMP/accuracy.json"
+expect_exit 2 "$N4A" run "$TMP/accuracy.json" -w "$TMP/ws"
+grep -qF 'n4a: error: metric: "accuracy" is a classification metric, but the model PLSRegression' \
+  "$TMP/err.txt" || fail "accuracy on a regression model: $(cat "$TMP/err.txt")"
 
 echo '{"dataset": {"path": "x"}, ' > "$TMP/broken.json"
 status=0

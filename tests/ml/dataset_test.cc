@@ -47,6 +47,21 @@ TEST(DatasetTest, SemicolonsIdsAndSeveralTargets) {
   EXPECT_DOUBLE_EQ(d->x(1, 1), 0.8);
 }
 
+// Spreadsheet programs start "CSV UTF-8" files with a byte-order mark; it is
+// not part of the first header (quoted or not), nor of the content hash.
+TEST(DatasetTest, ByteOrderMarkIsSkipped) {
+  const std::string plain = "octane,900,902\n85.3,0.1,0.2\n86,0.3,0.4\n";
+  const std::string quoted = "\"octane\",\"900\",\"902\"\n85.3,0.1,0.2\n86,0.3,0.4\n";
+  auto reference = parse_csv(plain, with_target("octane"), "plain.csv");
+  ASSERT_TRUE(reference.ok()) << reference.status().ToString();
+  for (const std::string& text : {plain, quoted}) {
+    auto d = parse_csv("\xEF\xBB\xBF" + text, with_target("octane"), "bom.csv");
+    ASSERT_TRUE(d.ok()) << d.status().ToString();
+    EXPECT_EQ(d->feature_names, (std::vector<std::string>{"900", "902"}));
+    EXPECT_EQ(d->content_hash, reference->content_hash);
+  }
+}
+
 TEST(DatasetTest, NoTargetForPrediction) {
   auto d = parse_csv("\"1\",\"2\"\n1,2\n", CsvOptions{}, "p.csv");
   ASSERT_TRUE(d.ok()) << d.status().ToString();

@@ -89,5 +89,23 @@ TEST(GeneratorsTest, TooManyVariantsIsRefusedBeforeExpanding) {
   EXPECT_NE(n.status().message().find("more than"), std::string::npos);
 }
 
+// A document built in memory (the library API, not a file) may nest without
+// limit: the recursion over it stops at the bound instead of the stack.
+TEST(GeneratorsTest, DeepNestingIsRefusedNotACrash) {
+  Json deep = {{"model", "PLSRegression"}};
+  for (int i = 0; i < 100'000; ++i) {
+    Json wrapper = Json::object();
+    wrapper["_or_"] = Json::array();
+    wrapper["_or_"].push_back(std::move(deep));
+    deep = std::move(wrapper);
+  }
+  auto n = count_variants(Json::array({std::move(deep)}), "pipeline", kMaxVariants);
+  ASSERT_FALSE(n.ok());
+  EXPECT_TRUE(n.status().IsInvalidArgument());
+  EXPECT_NE(n.status().message().find("nested more than 64 levels deep"), std::string::npos)
+      << n.status().message();
+  EXPECT_EQ(n.status().message().rfind("pipeline[0]._or_[0]._or_[0]", 0), 0u);
+}
+
 }  // namespace
 }  // namespace n4a::pipeline

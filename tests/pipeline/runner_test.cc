@@ -273,14 +273,17 @@ TEST(RunnerTest, FamilyMembersScoreExactlyAsTheirOwnFits) {
 }
 
 // When the family's largest member cannot be fitted, the others still are,
-// each on its own, and the largest fails with its usual error.
+// each on its own, and the largest fails with its usual error. prepare_run
+// refuses components beyond the features, so the run is prepared on five
+// features and fitted on four.
 TEST(RunnerTest, FailingLargestFamilyMemberLeavesTheOthersFitted) {
   n4a::testing::TempDir dir;
   const std::string csv = (dir / "small.csv").string();
   {
     std::ofstream out(csv);
-    out << "y,a,b,c,d\n";
-    for (int i = 0; i < 12; ++i) out << i << "," << i % 5 << "," << i * i % 7 << ",1," << i << "\n";
+    out << "y,a,b,c,d,e\n";
+    for (int i = 0; i < 12; ++i)
+      out << i << "," << i % 5 << "," << i * i % 7 << ",1," << i << "," << i % 2 << "\n";
   }
   Json config = {{"name", "too_many_components"},
                  {"dataset", {{"path", csv}, {"target", "y"}}},
@@ -289,6 +292,10 @@ TEST(RunnerTest, FailingLargestFamilyMemberLeavesTheOthersFitted) {
                                                "n_components": {"_range_": [1, 5]}}])")}};
   auto run = prepare_run(config, {});
   ASSERT_TRUE(run.ok()) << run.status().ToString();
+  ml::Dataset& train = run->data.train.data;
+  train.x.conservativeResize(Eigen::NoChange, 4);
+  train.feature_names.resize(4);
+  train.wavelengths.resize(4);
   auto report = run_sweep(*run, nullptr, RunOptions{});
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   ASSERT_EQ(report->variants.size(), 5u);

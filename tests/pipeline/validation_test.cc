@@ -2,6 +2,7 @@
 
 #include "pipeline/config.h"
 #include "pipeline/generators.h"
+#include "pipeline/prepare.h"
 #include "pipeline/variant.h"
 #include "support/test_util.h"
 
@@ -94,6 +95,103 @@ TEST_F(ConfigTest, ErrorsNameTheirJsonPath) {
   c = config();
   c.erase("pipeline");
   EXPECT_TRUE(starts_with(error(c), "pipeline: ")) << error(c);
+}
+
+// What the data rules out is refused by prepare_run, before any fit: the
+// gasoline data has 401 features (900..1700 nm, every 2 nm) and 50 train
+// rows, so 40 rows per 5-fold train fold.
+class DataCheckTest : public ConfigTest {
+ protected:
+  std::string prepare_error(const std::string& pipeline, const std::string& metric = "rmse") {
+    Json c = config();
+    c["pipeline"] = Json::parse(pipeline);
+    c["metric"] = metric;
+    c["dataset"]["path"] = n4a::testing::SourcePath("data/gasoline.csv").string();
+    auto r = prepare_run(c, {});
+    EXPECT_FALSE(r.ok()) << "accepted " << pipeline;
+    if (r.ok()) return "";
+    EXPECT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
+    return r.status().message();
+  }
+  bool accepted(const std::string& pipeline) {
+    Json c = config();
+    c["pipeline"] = Json::parse(pipeline);
+    c["dataset"]["path"] = n4a::testing::SourcePath("data/gasoline.csv").string();
+    auto r = prepare_run(c, {});
+    EXPECT_TRUE(r.ok()) << pipeline << ": " << r.status().ToString();
+    return r.ok();
+  }
+};
+
+TEST_F(DataCheckTest, ComponentsBeyondTheFeaturesOrRows) {
+  std::string m =
+      prepare_error(R"([{"op": "SNV"}, {"model": "PLSRegression", "n_components": 500}])");
+  EXPECT_EQ(m,
+            "pipeline[1].n_components: must be at most the number of features (401), got 500 "
+            "(PLSRegression) in variant \"SNV > PLS(500)\"");
+  m = prepare_error(R"([{"model": "PLSRegression", "n_components": {"_range_": [38, 42]}}])");
+  EXPECT_TRUE(starts_with(m,
+                          "pipeline[0].n_components: must be at most the number of training "
+                          "rows (40), got 41"))
+      << m;
+  m = prepare_error(R"([{"op": "PCA", "n_components": 45}, {"model": "Ridge"}])");
+  EXPECT_TRUE(starts_with(m,
+                          "pipeline[0].n_components: must be at most min(n_samples, "
+                          "n_features) = min(40, 401), got 45 (PCA)"))
+      << m;
+  EXPECT_TRUE(accepted(R"([{"model": "PLSRegression", "n_components": 40}])"));
+}
+
+TEST_F(DataCheckTest, FeatureCountFollowsTheSteps) {
+  // Crop [900, 1000] keeps 51 features; PCA(5) gives 5.
+  std::string m = prepare_error(R"([{"op": "Crop", "start": 900, "end": 1000},
+      {"op": "SNV"}, {"model": "PLSRegression", "n_components": {"_or_": [30, 52]}}])");
+  EXPECT_TRUE(starts_with(m,
+                          "pipeline[2].n_components: must be at most the number of features "
+                          "(51), got 52"))
+      << m;
+  m = prepare_error(R"([{"op": "PCA", "n_components": 5},
+      {"op": "SavitzkyGolay", "window_length": 7}, {"model": "Ridge"}])");
+  EXPECT_TRUE(starts_with(m,
+                          "pipeline[1].window_length: must be at most the number of features "
+                          "(5), got 7"))
+      << m;
+  EXPECT_TRUE(accepted(R"([{"op": "Crop", "start": 900, "end": 1000},
+      {"op": "SavitzkyGolay", "window_length": 51, "deriv": 1},
+      {"model": "PLSRegression", "n_components": 20}])"));
+}
+
+TEST_F(DataCheckTest, WindowsAndCropsTheDataRulesOut) {
+  std::string m = prepare_error(R"([{"op": "SavitzkyGolay", "window_length": 1001, "polyorder": 2},
+      {"model": "PLSRegression"}])");
+  EXPECT_TRUE(starts_with(m,
+                          "pipeline[0].window_length: must be at most the number of features "
+                          "(401), got 1001 (SavitzkyGolay) in variant"))
+      << m;
+  m = prepare_error(R"([{"op": {"_or_": ["SNV", "MSC"]}}, {"op": "Crop", "start": 100, "end": 200},
+      {"model": "PLSRegression"}])");
+  EXPECT_TRUE(starts_with(m,
+                          "pipeline[1]: Crop: no feature has a wavelength in [100, 200] in "
+                          "variant \"SNV > Crop(100,200) > PLS(2)\""))
+      << m;
+  m = prepare_error(R"([{"op": "Detrend", "order": 3}, {"op": "PCA", "n_components": 3},
+      {"op": "Detrend", "order": 3}, {"model": "Ridge"}])");
+  EXPECT_TRUE(starts_with(m, "pipeline[2].order: must be less than the number of features (3)"))
+      << m;
+}
+
+TEST_F(DataCheckTest, TheModelMustSuitTheMetricsTask) {
+  std::string m = prepare_error(R"([{"model": "PLSRegression", "n_components": 5}])", "accuracy");
+  EXPECT_TRUE(starts_with(m,
+                          "metric: \"accuracy\" is a classification metric, but the model "
+                          "PLSRegression (pipeline[0]) is a regression model"))
+      << m;
+  m = prepare_error(R"([{"model": {"_or_": ["Ridge", "PLSDA"]}}])", "rmse");
+  EXPECT_TRUE(starts_with(m,
+                          "metric: \"rmse\" is a regression metric, but the model PLSDA "
+                          "(pipeline[0]) is a classification model: choose a classification "
+                          "metric (accuracy"))
+      << m;
 }
 
 }  // namespace

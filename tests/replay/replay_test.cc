@@ -269,7 +269,7 @@ TEST_F(ReplayTest, DamagedBundlesAreCorruption) {
   auto path = export_chain(*store_, chain_id_, (dir / "model.n4a").string());
   ASSERT_TRUE(path.ok()) << path.status().ToString();
   const std::string bytes = n4a::testing::ReadFileOrEmpty(*path);
-  auto parsed = replay::read_zip(bytes);
+  auto parsed = replay::read_zip(bytes, uint64_t{1} << 30);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   const replay::ZipEntries entries = *parsed;
   ASSERT_TRUE(Bundle::parse(rezip(entries)).ok());  // the rewriting itself is harmless
@@ -310,6 +310,38 @@ TEST_F(ReplayTest, DamagedBundlesAreCorruption) {
   auto nowhere = Bundle::open((dir / "absent.n4a").string());
   ASSERT_FALSE(nowhere.ok());
   EXPECT_FALSE(nowhere.status().IsCorruption());
+}
+
+// Each entry is read within what its kind needs, judged from the ZIP
+// directory before inflating; entries the manifest does not list are not read.
+TEST_F(ReplayTest, EntriesAreBoundedByWhatTheirKindNeeds) {
+  TempDir dir;
+  auto path = export_chain(*store_, chain_id_, (dir / "model.n4a").string());
+  ASSERT_TRUE(path.ok()) << path.status().ToString();
+  auto parsed = replay::read_zip(n4a::testing::ReadFileOrEmpty(*path), uint64_t{1} << 30);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  const replay::ZipEntries entries = *parsed;
+  const Json manifest = Json::parse(entries.at("manifest.json"));
+  const std::string id = manifest["artifacts"].begin().key();
+  const uint64_t size = manifest["artifacts"][id]["size_bytes"].get<uint64_t>();
+  auto with_size = [&](Json claimed) {
+    Json m = manifest;
+    m["artifacts"][id]["size_bytes"] = std::move(claimed);
+    replay::ZipEntries e = entries;
+    e["manifest.json"] = m.dump();
+    return rezip(e);
+  };
+  expect_corrupt(with_size(uint64_t{1} << 40), "more than an operator on");
+  expect_corrupt(with_size(size - 1), "more than the " + std::to_string(size - 1) + " it may hold");
+  expect_corrupt(with_size(size + 1), "the manifest says " + std::to_string(size + 1));
+  expect_corrupt(with_size("big"), "has no size_bytes");
+
+  replay::ZipEntries extra = entries;
+  extra["padding/zeros.bin"] = std::string(size_t{64} << 20, '\0');
+  EXPECT_TRUE(Bundle::parse(rezip(extra)).ok());
+  replay::ZipEntries huge_manifest = entries;
+  huge_manifest["manifest.json"] += std::string(size_t{65} << 20, ' ');
+  expect_corrupt(rezip(huge_manifest), "manifest.json' is");
 }
 
 // A chain saved by hand, for what a run does not produce.

@@ -103,8 +103,12 @@ TEST(BackupTest, RestoreRefusesIncompleteDamagedBackupsAndNonEmptyTargets) {
   std::ofstream(dir / "full" / "x") << "x";
   auto busy = Store::restore((dir / "bk").string(), (dir / "full").string());
   EXPECT_TRUE(busy.status().IsAlreadyExists()) << busy.status().ToString();
+  // Force::kYes replaces a workspace, never a folder of something else.
+  auto other = Store::restore((dir / "bk").string(), (dir / "full").string(), Store::Force::kYes);
+  EXPECT_TRUE(other.status().IsAlreadyExists()) << other.status().ToString();
+  EXPECT_TRUE(fs::exists(dir / "full" / "x"));
   EXPECT_TRUE(
-      Store::restore((dir / "bk").string(), (dir / "full").string(), Store::Force::kYes).ok());
+      Store::restore((dir / "bk").string(), (dir / "ws").string(), Store::Force::kYes).ok());
   // A damaged catalog or a missing manifest is refused before anything is copied.
   fs::copy(dir / "bk", dir / "bad", fs::copy_options::recursive);
   std::ofstream(dir / "bad" / "store.duckdb", std::ios::app) << "junk";
@@ -123,6 +127,73 @@ TEST(BackupTest, RestoreRefusesIncompleteDamagedBackupsAndNonEmptyTargets) {
   EXPECT_TRUE(half.status().IsCorruption()) << half.status().ToString();
   EXPECT_FALSE(fs::exists(dir / "t1"));
   EXPECT_FALSE(fs::exists(dir / "t2"));
+}
+
+// The folders a test directory holds whose name contains `part`.
+std::vector<std::string> FoldersNamed(const fs::path& dir, const std::string& part) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().filename().string().find(part) != std::string::npos) out.push_back(e.path());
+  }
+  return out;
+}
+
+// A copy of backup `from` at `to` whose first artifact has one bit flipped:
+// it passes the backup's own size and hash checks, and fails the check of
+// the restored workspace.
+void RotArtifact(const fs::path& from, const fs::path& to) {
+  fs::copy(from, to, fs::copy_options::recursive);
+  for (const auto& e : fs::recursive_directory_iterator(to / "artifacts")) {
+    if (!e.is_regular_file()) continue;
+    std::fstream f(e.path(), std::ios::in | std::ios::out | std::ios::binary);
+    char c = 0;
+    f.seekg(0);
+    f.get(c);
+    f.seekp(0);
+    f.put(static_cast<char>(c ^ 1));
+    return;
+  }
+  FAIL() << "no artifact in " << to;
+}
+
+TEST(BackupTest, FailedRestoreLeavesTheTargetAsItWas) {
+  TempDir dir;
+  {
+    auto ws = OpenStore((dir / "ws").string());
+    Populate(*ws, "gasoline", 2);
+    BackupOk(*ws, (dir / "bk").string());
+  }
+  RotArtifact(dir / "bk", dir / "rotten");
+  // Into a new folder: nothing is left behind.
+  auto fresh = Store::restore((dir / "rotten").string(), (dir / "new").string());
+  EXPECT_TRUE(fresh.status().IsCorruption()) << fresh.status().ToString();
+  EXPECT_FALSE(fs::exists(dir / "new"));
+  // Over a workspace with Force::kYes: the workspace stays, whole.
+  auto other = OpenStore((dir / "other").string());
+  auto p = Populate(*other, "corn", 1);
+  const std::string before = Answers(*other, p.prediction_ids);
+  other.reset();
+  auto forced =
+      Store::restore((dir / "rotten").string(), (dir / "other").string(), Store::Force::kYes);
+  EXPECT_TRUE(forced.status().IsCorruption()) << forced.status().ToString();
+  {
+    auto kept = OpenStore((dir / "other").string());
+    ExpectChecks(*kept);
+    EXPECT_EQ(Answers(*kept, p.prediction_ids), before);
+  }
+  EXPECT_TRUE(FoldersNamed(dir.path(), ".tmp.").empty());
+  // A sound backup then replaces it, and an empty folder takes one.
+  ASSERT_TRUE(
+      Store::restore((dir / "bk").string(), (dir / "other").string(), Store::Force::kYes).ok());
+  {
+    auto replaced = OpenStore((dir / "other").string());
+    EXPECT_EQ(CountOf(*replaced, "SELECT count(*) FROM runs WHERE name LIKE '%corn%'"), 0);
+    EXPECT_EQ(CountOf(*replaced, "SELECT count(*) FROM pipelines"),
+              CountOf(*OpenStore((dir / "ws").string()), "SELECT count(*) FROM pipelines"));
+  }
+  fs::create_directories(dir / "empty");
+  EXPECT_TRUE(Store::restore((dir / "bk").string(), (dir / "empty/").string()).ok());
+  EXPECT_TRUE(FoldersNamed(dir.path(), ".tmp.").empty());
 }
 
 TEST(BackupTest, IncrementalBackupCopiesOnlyNewObjects) {
