@@ -1,5 +1,7 @@
 // Filters for WorkspaceStore listings. Empty strings, unset optionals and
 // empty `where` filters mean "no filter". Plain value types.
+// A status, partition or metric that no row can have (a typo) is
+// InvalidArgument naming the closest known value, not an empty answer.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +15,7 @@ namespace n4a {
 enum class SortOrder { kAscending, kDescending };
 
 struct RunFilter {
-  std::string status;
+  std::string status;   // one of RunStatuses() (records.h)
   std::string dataset;  // runs with a pipeline on this dataset
   std::string project_id;
   // Fields: run_id, name, status, project_id, error, created_at,
@@ -26,7 +28,7 @@ struct RunFilter {
 struct PipelineFilter {
   std::string run_id;
   std::string dataset_name;
-  std::string status;
+  std::string status;  // one of PipelineStatuses() (records.h)
   // Fields: the listing's columns, dataset_hash, completed_at, params.<name>.
   Filter where;
   int64_t limit = 1000;
@@ -50,7 +52,7 @@ struct PredictionFilter {
   std::string pipeline_id;
   std::string chain_id;
   std::string dataset_name;
-  std::string partition;
+  std::string partition;  // one of Partitions() (records.h)
   std::string fold_id;
   std::string model_class;
   // Fields: the columns of predictions (not scores or best_params),
@@ -62,7 +64,8 @@ struct PredictionFilter {
 
 // top_predictions: the n best predictions by `metric`, which names a score
 // column (val_score, test_score, train_score) or any metric stored in
-// `scores` (rmse, r2, ...). The default order follows the metric: lower is
+// `scores` (rmse, r2, ...); a metric that no prediction of the workspace
+// records is InvalidArgument. The default order follows the metric: lower is
 // better for errors, higher for r2, rpd and classification scores.
 struct TopQuery {
   int64_t n = 10;

@@ -14,6 +14,27 @@ namespace n4a {
 
 using Json = nlohmann::json;
 
+// The values a run's status can take (RunRecord::status), in one list: the
+// listings' --status filters accept exactly these, so a new status is added
+// here.
+inline const std::vector<std::string>& RunStatuses() {
+  static const std::vector<std::string> kStatuses = {"running", "completed", "failed",
+                                                     "interrupted"};
+  return kStatuses;
+}
+
+// The values a pipeline's status can take (PipelineRecord::status).
+inline const std::vector<std::string>& PipelineStatuses() {
+  static const std::vector<std::string> kStatuses = {"running", "completed", "failed"};
+  return kStatuses;
+}
+
+// The partitions a prediction belongs to (PredictionRecord::partition).
+inline const std::vector<std::string>& Partitions() {
+  static const std::vector<std::string> kPartitions = {"train", "val", "test"};
+  return kPartitions;
+}
+
 struct RunRecord {
   std::string run_id;
   std::string name;

@@ -1,9 +1,11 @@
 #include "catalog/catalog_reader.h"
 
+#include <algorithm>
 #include <array>
 #include <regex>
 
 #include "catalog/filter_sql.h"
+#include "util/suggest.h"
 
 namespace n4a {
 
@@ -64,6 +66,13 @@ std::string LimitOffset(std::vector<db::Value>& params, int64_t limit, int64_t o
 bool IsIdentifier(const std::string& s) {
   static const std::regex kIdent("[A-Za-z_][A-Za-z0-9_]*");
   return std::regex_match(s, kIdent);
+}
+
+// Ok for an empty `value` (no filter) or one of `known`; else the
+// InvalidArgument of CheckKnownName, so that a typo is not an empty answer.
+Status CheckFilterValue(const std::string& what, const std::string& value,
+                        const std::vector<std::string>& known) {
+  return value.empty() ? Status::Ok() : CheckKnownName(what, value, known);
 }
 
 }  // namespace
@@ -179,6 +188,7 @@ Result<std::vector<ProjectRecord>> ListProjects(db::Connection& con,
 }
 
 Result<Table> ListRuns(db::Connection& con, const RunFilter& f) {
+  N4A_TRY(CheckFilterValue("run status", f.status, RunStatuses()));
   std::string where;
   std::vector<db::Value> params;
   WhereEquals(where, params, "r.status", f.status);
@@ -199,6 +209,7 @@ Result<Table> ListRuns(db::Connection& con, const RunFilter& f) {
 }
 
 Result<Table> ListPipelines(db::Connection& con, const PipelineFilter& f) {
+  N4A_TRY(CheckFilterValue("pipeline status", f.status, PipelineStatuses()));
   std::string where;
   std::vector<db::Value> params;
   WhereEquals(where, params, "p.run_id", f.run_id);
@@ -213,15 +224,8 @@ Result<Table> ListPipelines(db::Connection& con, const PipelineFilter& f) {
 }
 
 Result<Table> ListChains(db::Connection& con, const ChainFilter& f) {
-  static const std::array<const char*, 4> kColumns = {"cv_val_score", "cv_oof_score",
-                                                      "cv_test_score", "cv_train_score"};
-  bool known = false;
-  for (const char* c : kColumns) known = known || f.metric == c;
-  if (!known) {
-    return Status::InvalidArgument("unknown chain score '" + f.metric +
-                                   "': use cv_val_score, cv_oof_score, cv_test_score or "
-                                   "cv_train_score");
-  }
+  N4A_TRY(CheckKnownName("chain score", f.metric,
+                         {"cv_val_score", "cv_oof_score", "cv_test_score", "cv_train_score"}));
   std::string where;
   std::vector<db::Value> params;
   WhereEquals(where, params, "c.pipeline_id", f.pipeline_id);
@@ -264,6 +268,7 @@ std::string PredictionEquals(const PredictionFilter& f, const std::string& alias
 
 Result<std::string> PredictionWhere(db::Connection& con, const PredictionFilter& f,
                                     const std::string& qualifier, std::vector<db::Value>& params) {
+  N4A_TRY(CheckFilterValue("partition", f.partition, Partitions()));
   std::string where = PredictionEquals(f, qualifier, params);
   N4A_TRY(AppendFilter(con, f.where, PredictionFilterFields(qualifier), where, params));
   return where;
@@ -280,20 +285,45 @@ Result<Table> QueryPredictions(db::Connection& con, const PredictionFilter& f) {
   return con.query(sql, params);
 }
 
-Result<Table> TopPredictions(db::Connection& con, const TopQuery& q) {
+namespace {
+
+const std::vector<std::string> kScoreColumns = {"val_score", "test_score", "train_score"};
+
+bool IsScoreColumn(const std::string& metric) {
+  return std::find(kScoreColumns.begin(), kScoreColumns.end(), metric) != kScoreColumns.end();
+}
+
+// InvalidArgument for a value of `q` that no catalog can match (the metric
+// is checked against the data by CheckMetricRecorded).
+Status CheckTopQuery(const TopQuery& q) {
   if (!IsIdentifier(q.metric)) return Status::InvalidArgument("bad metric name '" + q.metric + "'");
-  static const std::array<const char*, 8> kGroups = {
-      "model_class", "model_name", "preprocessings", "dataset_name",
-      "pipeline_id", "chain_id",   "fold_id",        "partition"};
-  bool group_ok = q.group_by.empty();
-  for (const char* g : kGroups) group_ok = group_ok || q.group_by == g;
-  if (!group_ok) {
-    return Status::InvalidArgument("cannot group by '" + q.group_by +
-                                   "': use model_class, model_name, preprocessings, "
-                                   "dataset_name, pipeline_id, chain_id, fold_id or partition");
-  }
+  N4A_TRY(CheckFilterValue("grouping field", q.group_by,
+                           {"model_class", "model_name", "preprocessings", "dataset_name",
+                            "pipeline_id", "chain_id", "fold_id", "partition"}));
+  return CheckFilterValue("partition", q.partition, Partitions());
+}
+
+// Ok when some prediction records metric `name` (its `metric` or a key of
+// its `scores`), or when there is no prediction at all; else InvalidArgument
+// naming the metrics recorded. Scans every row's scores: call it only to
+// explain an empty answer.
+Status CheckMetricRecorded(db::Connection& con, const std::string& name) {
+  N4A_ASSIGN_OR_RETURN(db::Table t,
+                       con.query("SELECT DISTINCT unnest(json_keys(scores)) FROM predictions "
+                                 "UNION SELECT metric FROM predictions WHERE metric IS NOT NULL"));
+  if (t.rows.empty()) return Status::Ok();
+  std::vector<std::string> known = kScoreColumns;
+  for (const Row& r : t.rows) known.push_back(Text(r, 0));
+  std::sort(known.begin() + kScoreColumns.size(), known.end());
+  return CheckKnownName("metric", name, known);
+}
+
+}  // namespace
+
+Result<Table> TopPredictions(db::Connection& con, const TopQuery& q) {
+  N4A_TRY(CheckTopQuery(q));
   std::vector<db::Value> params;
-  bool column = q.metric == "val_score" || q.metric == "test_score" || q.metric == "train_score";
+  bool column = IsScoreColumn(q.metric);
   std::string score = column ? q.metric : ScoreSql("", q.metric, params);
   std::string where = " WHERE " + score + " IS NOT NULL";
   WhereEquals(where, params, "partition", q.partition);
@@ -334,7 +364,10 @@ Result<Table> TopPredictions(db::Connection& con, const TopQuery& q) {
       "x.train_score, x.n_samples, x.pipeline_id, x.chain_id FROM top "
       "JOIN predictions x ON x.rowid = top.rid "
       "LEFT JOIN pipelines p ON p.pipeline_id = x.pipeline_id ORDER BY rank";
-  return con.query(sql, params);
+  N4A_ASSIGN_OR_RETURN(Table t, con.query(sql, params));
+  // A metric no row has is a typo, not an empty answer.
+  if (t.rows.empty() && !column) N4A_TRY(CheckMetricRecorded(con, q.metric));
+  return t;
 }
 
 Result<bool> Exists(db::Connection& con, const std::string& table, const std::string& id_column,

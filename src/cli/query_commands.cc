@@ -1,4 +1,6 @@
 // Listing commands: runs, pipelines, chains, predictions, top, sql.
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "cli/context.h"
@@ -18,6 +20,11 @@ void AddWhereOption(CLI::App* cmd, std::string& text, const std::string& fields)
       ->type_name("EXPR");
 }
 
+// "Only <what> with this status: a, b or c".
+std::string StatusHelp(const std::string& what, const std::vector<std::string>& statuses) {
+  return fmt::format("Only {} with this status: {}", what, fmt::join(statuses, ", "));
+}
+
 // Parses the text of --where into `filter`; a syntax error says where.
 Status ParseWhere(const std::string& text, Filter& filter) {
   auto parsed = ParseFilter(text);
@@ -30,8 +37,7 @@ void AddRuns(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("runs", "List runs, newest first");
   auto& f = ctx.make<RunFilter>();
   auto& format = ctx.make<std::string>();
-  cmd->add_option("--status", f.status,
-                  "Only runs with this status (running, completed, failed, interrupted)");
+  cmd->add_option("--status", f.status, StatusHelp("runs", RunStatuses()));
   cmd->add_option("--dataset", f.dataset, "Only runs that used this dataset");
   cmd->add_option("--project", f.project_id, "Only runs of this project id");
   cmd->add_option("--limit", f.limit, "At most this many runs")->default_val(100);
@@ -52,7 +58,7 @@ void AddPipelines(CLI::App& app, Context& ctx) {
   auto& format = ctx.make<std::string>();
   cmd->add_option("--run", f.run_id, "Only pipelines of this run");
   cmd->add_option("--dataset", f.dataset_name, "Only pipelines on this dataset");
-  cmd->add_option("--status", f.status, "Only pipelines with this status");
+  cmd->add_option("--status", f.status, StatusHelp("pipelines", PipelineStatuses()));
   cmd->add_option("--limit", f.limit, "At most this many pipelines")->default_val(1000);
   auto& where = ctx.make<std::string>();
   AddWhereOption(cmd, where, ", params.<name> (the variant's parameters)");

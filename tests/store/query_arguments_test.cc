@@ -1,0 +1,93 @@
+// What the listings do with the values people type.
+// A status, partition or metric that no row can have is an error naming the
+// closest known value, not an empty answer.
+#include <gtest/gtest.h>
+
+#include "store/populate_workspace.h"
+
+namespace n4a {
+namespace {
+
+using testing::OpenStore;
+using testing::Populate;
+using testing::TempDir;
+
+// Expects `r` to be InvalidArgument with `text` in its message.
+template <typename T>
+void ExpectUsage(const Result<T>& r, const std::string& text) {
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
+  EXPECT_NE(r.status().message().find(text), std::string::npos) << r.status().message();
+}
+
+class QueryArgumentsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = OpenStore(dir_.str());
+    ASSERT_NE(store_, nullptr);
+    data_ = Populate(*store_, "gasoline", 4);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<WorkspaceStore> store_;
+  testing::Populated data_;
+};
+
+TEST_F(QueryArgumentsTest, UnknownStatusIsAnErrorWithASuggestion) {
+  RunFilter runs;
+  runs.status = "complted";
+  ExpectUsage(store_->list_runs(runs),
+              "unknown run status 'complted' (did you mean completed?); known: running, completed, "
+              "failed, interrupted");
+  runs.status = "completed";
+  ASSERT_TRUE(store_->list_runs(runs).ok());
+  EXPECT_EQ(store_->list_runs(runs)->rows.size(), 1u);
+  runs.status = "failed";  // known, no such run: an empty answer
+  EXPECT_TRUE(store_->list_runs(runs)->rows.empty());
+  PipelineFilter pipelines;
+  pipelines.status = "nope";
+  ExpectUsage(store_->list_pipelines(pipelines), "unknown pipeline status 'nope'");
+}
+
+TEST_F(QueryArgumentsTest, UnknownPartitionIsAnError) {
+  PredictionFilter f;
+  f.partition = "vall";
+  ExpectUsage(store_->query_predictions(f),
+              "unknown partition 'vall' (did you mean val?); known: train, val, test");
+  f.partition = "test";
+  EXPECT_TRUE(store_->query_predictions(f)->rows.empty());
+  TopQuery q;
+  q.partition = "nope";
+  ExpectUsage(store_->top_predictions(q), "unknown partition 'nope'");
+  q.partition = "";
+  q.group_by = "model_clas";
+  ExpectUsage(store_->top_predictions(q), "did you mean model_class?");
+}
+
+TEST_F(QueryArgumentsTest, TopRefusesAMetricNoPredictionRecords) {
+  TopQuery q;
+  q.metric = "rsme";
+  ExpectUsage(store_->top_predictions(q),
+              "unknown metric 'rsme' (did you mean rmse?); known: val_score, test_score, "
+              "train_score, rmse");
+  q.metric = "rmse";
+  EXPECT_EQ(store_->top_predictions(q)->rows.size(), 10u);
+  q.partition = "test";  // a recorded metric, no test rows: an empty answer
+  EXPECT_TRUE(store_->top_predictions(q)->rows.empty());
+  ChainFilter c;
+  c.metric = "cv_tset_score";
+  ExpectUsage(store_->list_chains(c), "did you mean cv_test_score?");
+}
+
+TEST(QueryArgumentsEmptyTest, AnyMetricIsAnEmptyAnswerWithoutPredictions) {
+  TempDir dir;
+  auto store = OpenStore(dir.str());
+  TopQuery q;
+  q.metric = "rmse";
+  auto t = store->top_predictions(q);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_TRUE(t->rows.empty());
+}
+
+}  // namespace
+}  // namespace n4a
