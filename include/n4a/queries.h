@@ -2,6 +2,8 @@
 // empty `where` filters mean "no filter". Plain value types.
 // A status, partition or metric that no row can have (a typo) is
 // InvalidArgument naming the closest known value, not an empty answer.
+// A `limit` (or TopQuery::n) of 0 means no limit; a negative limit or offset
+// is InvalidArgument.
 #pragma once
 
 #include <cstdint>

@@ -56,13 +56,6 @@ void WhereEquals(std::string& where, std::vector<db::Value>& params, const std::
   where += (where.empty() ? " WHERE " : " AND ") + column + " = $" + std::to_string(params.size());
 }
 
-std::string LimitOffset(std::vector<db::Value>& params, int64_t limit, int64_t offset) {
-  params.emplace_back(limit);
-  params.emplace_back(offset);
-  return " LIMIT $" + std::to_string(params.size() - 1) + " OFFSET $" +
-         std::to_string(params.size());
-}
-
 bool IsIdentifier(const std::string& s) {
   static const std::regex kIdent("[A-Za-z_][A-Za-z0-9_]*");
   return std::regex_match(s, kIdent);
@@ -204,8 +197,9 @@ Result<Table> ListRuns(db::Connection& con, const RunFilter& f) {
       "SELECT r.run_id, r.name, r.status, r.created_at, r.completed_at, "
       "(SELECT count(*) FROM pipelines p WHERE p.run_id = r.run_id) AS pipelines, "
       "r.project_id, r.error FROM runs r" +
-      where + " ORDER BY r.created_at DESC, r.run_id DESC" + LimitOffset(params, f.limit, f.offset);
-  return con.query(sql, params);
+      where + " ORDER BY r.created_at DESC, r.run_id DESC";
+  N4A_ASSIGN_OR_RETURN(std::string limit, LimitOffset(params, f.limit, f.offset));
+  return con.query(sql + limit, params);
 }
 
 Result<Table> ListPipelines(db::Connection& con, const PipelineFilter& f) {
@@ -219,8 +213,9 @@ Result<Table> ListPipelines(db::Connection& con, const PipelineFilter& f) {
   std::string sql =
       "SELECT pipeline_id, run_id, name, status, dataset_name, metric, best_val, best_test, "
       "duration_ms, created_at, error, generator_choices FROM pipelines p" +
-      where + " ORDER BY created_at, pipeline_id" + LimitOffset(params, f.limit, f.offset);
-  return con.query(sql, params);
+      where + " ORDER BY created_at, pipeline_id";
+  N4A_ASSIGN_OR_RETURN(std::string limit, LimitOffset(params, f.limit, f.offset));
+  return con.query(sql + limit, params);
 }
 
 Result<Table> ListChains(db::Connection& con, const ChainFilter& f) {
@@ -240,13 +235,13 @@ Result<Table> ListChains(db::Connection& con, const ChainFilter& f) {
                 "THEN -c." +
                     f.metric + " ELSE c." + f.metric + " END";
   std::string order_by = f.order ? "c." + f.metric + " " + direction : direction;
-  params.emplace_back(f.limit);
+  N4A_ASSIGN_OR_RETURN(std::string limit, LimitOffset(params, f.limit, 0));
   std::string sql =
       "SELECT c.chain_id, c.pipeline_id, p.name AS pipeline_name, c.model_class, "
       "c.preprocessings, c.metric, c.cv_val_score, c.cv_oof_score, c.cv_test_score, "
       "c.cv_train_score, c.cv_fold_count, c.dataset_name FROM chains c "
       "LEFT JOIN pipelines p USING (pipeline_id)" +
-      where + " ORDER BY " + order_by + ", c.chain_id LIMIT $" + std::to_string(params.size());
+      where + " ORDER BY " + order_by + ", c.chain_id" + limit;
   return con.query(sql, params);
 }
 
@@ -281,8 +276,9 @@ Result<Table> QueryPredictions(db::Connection& con, const PredictionFilter& f) {
       "SELECT prediction_id, pipeline_id, chain_id, dataset_name, model_name, model_class, "
       "fold_id, partition, val_score, test_score, train_score, metric, task_type, n_samples, "
       "n_features, scores, preprocessings, created_at FROM predictions" +
-      where + " ORDER BY prediction_id" + LimitOffset(params, f.limit, f.offset);
-  return con.query(sql, params);
+      where + " ORDER BY prediction_id";
+  N4A_ASSIGN_OR_RETURN(std::string limit, LimitOffset(params, f.limit, f.offset));
+  return con.query(sql + limit, params);
 }
 
 namespace {
@@ -354,10 +350,10 @@ Result<Table> TopPredictions(db::Connection& con, const TopQuery& q) {
     ranked = "SELECT * FROM (" + ranked + ") QUALIFY row_number() OVER (PARTITION BY " +
              q.group_by + " ORDER BY sort_key, rid) = 1";
   }
-  params.emplace_back(q.n);
+  N4A_ASSIGN_OR_RETURN(std::string limit, LimitOffset(params, q.n, 0));
   std::string sql =
       "WITH top AS (SELECT rid, prediction_id, score, sort_key FROM (" + ranked +
-      ") ORDER BY sort_key, rid LIMIT $" + std::to_string(params.size()) +
+      ") ORDER BY sort_key, rid" + limit +
       ") SELECT row_number() OVER (ORDER BY top.sort_key, top.rid) AS rank, top.score, "
       "x.prediction_id, p.name AS pipeline_name, x.model_class, x.model_name, x.preprocessings, "
       "x.dataset_name, x.fold_id, x.partition, x.metric, x.val_score, x.test_score, "
@@ -368,6 +364,23 @@ Result<Table> TopPredictions(db::Connection& con, const TopQuery& q) {
   // A metric no row has is a typo, not an empty answer.
   if (t.rows.empty() && !column) N4A_TRY(CheckMetricRecorded(con, q.metric));
   return t;
+}
+
+Result<std::string> LimitOffset(std::vector<db::Value>& params, int64_t limit, int64_t offset) {
+  if (limit < 0) {
+    return Status::InvalidArgument("limit " + std::to_string(limit) +
+                                   ": give a positive count, or 0 for no limit");
+  }
+  if (offset < 0) {
+    return Status::InvalidArgument("offset " + std::to_string(offset) + " is negative");
+  }
+  std::string sql;
+  if (limit > 0) {
+    params.emplace_back(limit);
+    sql = " LIMIT $" + std::to_string(params.size());
+  }
+  params.emplace_back(offset);
+  return sql + " OFFSET $" + std::to_string(params.size());
 }
 
 Result<bool> Exists(db::Connection& con, const std::string& table, const std::string& id_column,

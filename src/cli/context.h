@@ -51,6 +51,11 @@ class Context {
   std::vector<std::shared_ptr<void>> owned_;
 };
 
+// Accepts a number of seconds from 0 to kMaxSeconds (finite: "nan", "inf"
+// and negative numbers are refused), for options such as --wait-for-lock.
+constexpr double kMaxSeconds = 1e9;
+CLI::Validator SecondsValidator();
+
 // Adds `--format` to `cmd`, bound to `format` (default "table").
 void AddFormatOption(CLI::App* cmd, std::string& format);
 

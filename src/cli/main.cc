@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   app.add_option("-w,--workspace", ctx.globals.workspace, "Workspace folder");
   app.add_option("--wait-for-lock", ctx.globals.wait_for_lock_seconds,
                  "Seconds to wait for another process holding the workspace (default 60)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(SecondsValidator());
   RegisterWorkspaceCommands(app, ctx);
   RegisterQueryCommands(app, ctx);
   RegisterRunCommands(app, ctx);

@@ -141,7 +141,7 @@ void AddArtifacts(CLI::App& app, Context& ctx) {
   auto& format = ctx.make<std::string>();
   auto* ls = art->add_subcommand("ls", "List artifacts, newest first");
   auto& limit = ctx.make<int64_t>();
-  ls->add_option("--limit", limit, "At most this many")->default_val(1000);
+  ls->add_option("--limit", limit, "At most this many (0: all; default 1000)")->default_val(1000);
   AddFormatOption(ls, format);
   ls->callback([&] {
     ctx.action = [&] {

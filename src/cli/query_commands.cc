@@ -40,7 +40,8 @@ void AddRuns(CLI::App& app, Context& ctx) {
   cmd->add_option("--status", f.status, StatusHelp("runs", RunStatuses()));
   cmd->add_option("--dataset", f.dataset, "Only runs that used this dataset");
   cmd->add_option("--project", f.project_id, "Only runs of this project id");
-  cmd->add_option("--limit", f.limit, "At most this many runs")->default_val(100);
+  cmd->add_option("--limit", f.limit, "At most this many runs (0: all; default 100)")
+      ->default_val(100);
   auto& where = ctx.make<std::string>();
   AddWhereOption(cmd, where, ", pipelines (a count)");
   AddFormatOption(cmd, format);
@@ -59,7 +60,8 @@ void AddPipelines(CLI::App& app, Context& ctx) {
   cmd->add_option("--run", f.run_id, "Only pipelines of this run");
   cmd->add_option("--dataset", f.dataset_name, "Only pipelines on this dataset");
   cmd->add_option("--status", f.status, StatusHelp("pipelines", PipelineStatuses()));
-  cmd->add_option("--limit", f.limit, "At most this many pipelines")->default_val(1000);
+  cmd->add_option("--limit", f.limit, "At most this many pipelines (0: all; default 1000)")
+      ->default_val(1000);
   auto& where = ctx.make<std::string>();
   AddWhereOption(cmd, where, ", params.<name> (the variant's parameters)");
   AddFormatOption(cmd, format);
@@ -77,7 +79,8 @@ void AddChains(CLI::App& app, Context& ctx) {
   auto& format = ctx.make<std::string>();
   cmd->add_option("--run", f.run_id, "Only chains of this run");
   cmd->add_option("--dataset", f.dataset_name, "Only chains on this dataset");
-  cmd->add_option("--top,-n", f.limit, "At most this many chains")->default_val(100);
+  cmd->add_option("--top,-n", f.limit, "At most this many chains (0: all; default 100)")
+      ->default_val(100);
   cmd->add_option("--metric", f.metric,
                   "Ranking score: cv_val_score, cv_oof_score, cv_test_score, cv_train_score")
       ->default_val("cv_val_score");
@@ -98,7 +101,7 @@ void AddTop(CLI::App& app, Context& ctx) {
   auto& format = ctx.make<std::string>();
   auto& asc = ctx.make<bool>();
   auto& desc = ctx.make<bool>();
-  cmd->add_option("-n", q.n, "How many (default 10)")->default_val(10)->check(CLI::PositiveNumber);
+  cmd->add_option("-n", q.n, "How many (0: all; default 10)")->default_val(10);
   cmd->add_option("--metric", q.metric,
                   "val_score, test_score, train_score, or a metric in scores (rmse, r2, ...)")
       ->default_val("val_score");
@@ -156,7 +159,8 @@ void AddPredictions(CLI::App& app, Context& ctx) {
   cmd->add_option("--fold", f.fold_id, "Only this fold, e.g. fold_0 or fold_final");
   cmd->add_option("--model-class", f.model_class, "Only this model class, e.g. PLSRegression");
   AddWhereOption(cmd, where, ", pipeline_name, run_id, scores.<metric>, params.<name>");
-  cmd->add_option("--limit", f.limit, "At most this many predictions")->default_val(1000);
+  cmd->add_option("--limit", f.limit, "At most this many predictions (0: all; default 1000)")
+      ->default_val(1000);
   cmd->add_option("--offset", f.offset, "Skip this many first")->default_val(0);
   cmd->add_flag("--wide", wide, "Every column in the table format (json and csv have them all)");
   AddFormatOption(cmd, format);

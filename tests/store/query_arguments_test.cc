@@ -1,6 +1,7 @@
 // What the listings do with the values people type.
 // A status, partition or metric that no row can have is an error naming the
 // closest known value, not an empty answer.
+// Limits of 0 mean all; negative ones are refused.
 #include <gtest/gtest.h>
 
 #include "store/populate_workspace.h"
@@ -87,6 +88,34 @@ TEST(QueryArgumentsEmptyTest, AnyMetricIsAnEmptyAnswerWithoutPredictions) {
   auto t = store->top_predictions(q);
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_TRUE(t->rows.empty());
+}
+
+TEST_F(QueryArgumentsTest, LimitZeroMeansAllAndNegativeIsRefused) {
+  ChainFilter c;
+  c.limit = 0;
+  EXPECT_EQ(store_->list_chains(c)->rows.size(), 4u);
+  c.limit = 2;
+  EXPECT_EQ(store_->list_chains(c)->rows.size(), 2u);
+  c.limit = -1;
+  ExpectUsage(store_->list_chains(c), "limit -1: give a positive count, or 0 for no limit");
+  TopQuery q;
+  q.n = 0;
+  EXPECT_EQ(store_->top_predictions(q)->rows.size(), 12u);
+  q.n = -3;
+  ExpectUsage(store_->top_predictions(q), "limit -3");
+  PredictionFilter p;
+  p.limit = 0;
+  EXPECT_EQ(store_->query_predictions(p)->rows.size(), 12u);
+  p.offset = -1;
+  ExpectUsage(store_->query_predictions(p), "offset -1 is negative");
+  RunFilter r;
+  r.limit = -1;
+  ExpectUsage(store_->list_runs(r), "limit -1");
+  PipelineFilter pf;
+  pf.limit = 0;
+  EXPECT_EQ(store_->list_pipelines(pf)->rows.size(), 4u);
+  ExpectUsage(store_->list_artifacts(-5), "limit -5");
+  EXPECT_EQ(store_->list_artifacts(0)->rows.size(), 5u);
 }
 
 }  // namespace
