@@ -110,7 +110,7 @@ int ShowTemplate(const std::string& name, const std::string& format, const Conte
   }
   const TemplateMetadata& m = t->metadata;
   std::cout << fmt::format("Template '{}' (category {})\n", m.name, m.category);
-  if (!m.description.empty()) std::cout << "Description: " << m.description << "\n";
+  if (!m.description.empty()) std::cout << "Description: " << EscapeControl(m.description) << "\n";
   if (!m.tags.empty()) std::cout << fmt::format("Tags: {}\n", fmt::join(m.tags, ", "));
   if (!m.metrics.empty()) std::cout << "Metrics: " << m.metrics.dump() << "\n";
   std::cout << "Source: " << m.source.dump() << "\n"
@@ -257,11 +257,15 @@ void PrintProvenance(const Json& p) {
     std::cout << "  provenance: not recorded\n";
     return;
   }
-  std::cout << fmt::format("  by {}@{} with n4a {} in {}\n", p.value("user", "?"),
-                           p.value("host", "?"), p.value("n4a_version", "?"), p.value("cwd", "?"));
+  std::cout << EscapeControl(fmt::format("  by {}@{} with n4a {} in {}", p.value("user", "?"),
+                                         p.value("host", "?"), p.value("n4a_version", "?"),
+                                         p.value("cwd", "?")))
+            << "\n";
   if (p["command_line"].is_array() && !p["command_line"].empty()) {
-    std::cout << fmt::format("  command: {}\n",
-                             fmt::join(p["command_line"].get<std::vector<std::string>>(), " "));
+    std::cout << "  command: "
+              << EscapeControl(fmt::format(
+                     "{}", fmt::join(p["command_line"].get<std::vector<std::string>>(), " ")))
+              << "\n";
   }
   if (p.contains("git")) {
     const Json& g = p["git"];
@@ -273,22 +277,25 @@ void PrintProvenance(const Json& p) {
 
 void PrintChain(const WorkspaceStore::ChainDetails& d) {
   const ChainRecord& c = d.chain;
-  std::cout << fmt::format("Chain {}: {} ({})\n", c.chain_id, c.model_name, c.model_class)
+  std::cout << fmt::format("Chain {}: {} ({})\n", c.chain_id, EscapeControl(c.model_name),
+                           EscapeControl(c.model_class))
             << fmt::format("  {}: cv_val {}  cv_oof {}  cv_test {}  cv_train {}  ({} folds, {})\n",
                            c.metric, ScoreText(c.cv_val_score), ScoreText(c.cv_oof_score),
                            ScoreText(c.cv_test_score), ScoreText(c.cv_train_score), c.cv_fold_count,
                            c.fold_strategy);
-  std::cout << fmt::format("Run {} \"{}\": {}, {} (UTC)\n", d.run.run_id, d.run.name, d.run.status,
-                           TimeText(d.run.created_at));
+  std::cout << fmt::format("Run {} \"{}\": {}, {} (UTC)\n", d.run.run_id, EscapeControl(d.run.name),
+                           d.run.status, TimeText(d.run.created_at));
   PrintProvenance(d.run.provenance);
   std::cout << fmt::format("Pipeline {} \"{}\": {}, {} ms\n", d.pipeline.pipeline_id,
-                           d.pipeline.name, d.pipeline.status, d.pipeline.duration_ms);
-  std::cout << fmt::format("Dataset {} version {}\n", d.pipeline.dataset_name,
+                           EscapeControl(d.pipeline.name), d.pipeline.status,
+                           d.pipeline.duration_ms);
+  std::cout << fmt::format("Dataset {} version {}\n", EscapeControl(d.pipeline.dataset_name),
                            d.pipeline.dataset_hash);
   if (d.dataset.is_object()) {
     std::cout << fmt::format("  {}: {} samples x {} features, target {}\n",
-                             d.dataset.value("path", "?"), d.dataset.value("n_samples", 0),
-                             d.dataset.value("n_features", 0), d.dataset.value("target", "?"));
+                             EscapeControl(d.dataset.value("path", "?")),
+                             d.dataset.value("n_samples", 0), d.dataset.value("n_features", 0),
+                             d.dataset.value("target", "?"));
   }
   std::cout << "Steps:\n";
   for (const Json& s : c.steps) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "n4a/status.h"
@@ -30,5 +31,12 @@ std::string HumanBytes(uint64_t n);
 
 // A value as plain text (doubles with up to 6 significant digits in tables).
 std::string ValueText(const Value& v, Format format);
+
+// `text` safe to print to a terminal: C0 control characters, DEL and the C1
+// controls U+0080-U+009F become visible escapes (\n, \r, \t, \e, \xNN,
+// \u0085), so user text cannot break a table's layout or send the terminal
+// commands. Other bytes, including UTF-8, pass unchanged. For text output
+// only; JSON and CSV stay exact.
+std::string EscapeControl(std::string_view text);
 
 }  // namespace n4a::cli

@@ -58,8 +58,8 @@ void print_text(const pipeline::RunReport& r, const RunArgs& a) {
     size_t resumed = 0;
     for (const auto& v : r.variants) resumed += v.resumed ? 1 : 0;
     std::cout << fmt::format("Run {}\"{}\" on {}: {} of {} pipelines completed{}{} in {:.1f} s\n\n",
-                             r.run_id.empty() ? "" : r.run_id + " ", r.run_name, r.dataset_name,
-                             ranked, r.variants.size(),
+                             r.run_id.empty() ? "" : r.run_id + " ", EscapeControl(r.run_name),
+                             EscapeControl(r.dataset_name), ranked, r.variants.size(),
                              resumed ? fmt::format(" ({} by an earlier invocation)", resumed) : "",
                              r.status == pipeline::RunStatus::kInterrupted ? " (interrupted)" : "",
                              static_cast<double>(r.wall_ms) / 1000.0);
@@ -74,7 +74,9 @@ void print_text(const pipeline::RunReport& r, const RunArgs& a) {
   auto failures = r.failures();
   if (!failures.empty()) {
     std::cout << fmt::format("\nFailures ({}):\n", failures.size());
-    for (const auto* f : failures) std::cout << "  " << f->name << ": " << f->error << "\n";
+    for (const auto* f : failures) {
+      std::cout << "  " << EscapeControl(f->name) << ": " << EscapeControl(f->error) << "\n";
+    }
   }
   if (r.status == pipeline::RunStatus::kInterrupted) {
     std::cout << "\nInterrupted. Finish it with: n4a run --resume " << r.run_id << "\n";
@@ -179,7 +181,8 @@ void RegisterRunCommands(CLI::App& app, Context& ctx) {
   cmd->add_option("--dataset", a.dataset, "With --template: the CSV file to run it on");
   cmd->add_option("--target", a.target,
                   "With --template: the target column (default: the template's)");
-  cmd->add_option("--resume", a.resume, "Finish an interrupted run (its id)");
+  cmd->add_option("--resume", a.resume,
+                  "Finish an interrupted run (its id)");
   cmd->add_flag("--no-record", a.no_record, "Fit and score, but write nothing");
   cmd->add_flag("-q,--quiet", a.quiet, "Print only the leaderboard");
   cmd->add_option("--top", a.top, "Leaderboard rows to print (0: all; default 10)");
