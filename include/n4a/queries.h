@@ -21,7 +21,8 @@ struct RunFilter {
   std::string dataset;  // runs with a pipeline on this dataset
   std::string project_id;
   // Fields: run_id, name, status, project_id, error, created_at,
-  // completed_at, pipelines (count). See docs/filters.md.
+  // completed_at, pipelines (count), user, host, git_commit (provenance).
+  // See docs/filters.md.
   Filter where;
   int64_t limit = 100;
   int64_t offset = 0;

@@ -364,6 +364,9 @@ class WorkspaceStore {
 
   // --- Queries.
   Result<RunRecord> get_run(const std::string& run_id);
+  // Newest first: run_id, name, status, created_at, completed_at, pipelines
+  // (count), user, host, git_commit (from the run's provenance; null when
+  // not recorded), project_id, error.
   Result<Table> list_runs(const RunFilter& filter = {});
   Result<PipelineRecord> get_pipeline(const std::string& pipeline_id);
   Result<Table> list_pipelines(const PipelineFilter& filter = {});

@@ -196,6 +196,8 @@ Result<Table> ListRuns(db::Connection& con, const RunFilter& f) {
   std::string sql =
       "SELECT r.run_id, r.name, r.status, r.created_at, r.completed_at, "
       "(SELECT count(*) FROM pipelines p WHERE p.run_id = r.run_id) AS pipelines, "
+      "r.provenance->>'user' AS \"user\", r.provenance->>'host' AS host, "
+      "r.provenance->'git'->>'commit' AS git_commit, "
       "r.project_id, r.error FROM runs r" +
       where + " ORDER BY r.created_at DESC, r.run_id DESC";
   N4A_ASSIGN_OR_RETURN(std::string limit, LimitOffset(params, f.limit, f.offset));

@@ -260,6 +260,10 @@ const FilterFields& RunFilterFields() {
     f.columns.push_back({"pipelines",
                          "(SELECT count(*) FROM pipelines q WHERE q.run_id = r.run_id)",
                          FieldType::kNumber});
+    // Provenance (RunRecord::provenance): who ran it, where, at which commit.
+    f.columns.push_back({"user", "(r.provenance->>'user')", FieldType::kText});
+    f.columns.push_back({"host", "(r.provenance->>'host')", FieldType::kText});
+    f.columns.push_back({"git_commit", "(r.provenance->'git'->>'commit')", FieldType::kText});
     return f;
   }();
   return kFields;

@@ -182,10 +182,9 @@ void AddTemplateDelete(CLI::App* parent, Context& ctx) {
 
 // For people: short hashes and run ids as a list.
 Table DatasetsForPeople(Table t) {
-  const int hash = t.column_index("hash");
+  TruncateColumn(t, "hash", 12);
   const int runs = t.column_index("run_ids");
   for (auto& row : t.rows) {
-    if (auto* h = std::get_if<std::string>(&row[static_cast<size_t>(hash)])) *h = h->substr(0, 12);
     if (auto* r = std::get_if<std::string>(&row[static_cast<size_t>(runs)])) {
       *r = fmt::format("{}", fmt::join(Json::parse(*r).get<std::vector<std::string>>(), " "));
     }

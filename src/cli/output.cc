@@ -104,6 +104,14 @@ Table SelectColumns(const Table& table, const std::vector<std::string>& names) {
   return out;
 }
 
+void TruncateColumn(Table& table, const std::string& name, size_t n) {
+  const int c = table.column_index(name);
+  if (c < 0) return;
+  for (auto& row : table.rows) {
+    if (auto* s = std::get_if<std::string>(&row[static_cast<size_t>(c)])) *s = s->substr(0, n);
+  }
+}
+
 std::string HumanBytes(uint64_t n) {
   if (n < 1024) return fmt::format("{} B", n);
   if (n < (uint64_t{1} << 20)) return fmt::format("{:.1f} KiB", n / 1024.0);

@@ -26,6 +26,10 @@ void PrintTable(std::ostream& out, const Table& table, Format format);
 // skipped).
 Table SelectColumns(const Table& table, const std::vector<std::string>& names);
 
+// Cuts the text values of column `name` to their first `n` characters (for
+// people: short hashes); nothing when `table` has no such column.
+void TruncateColumn(Table& table, const std::string& name, size_t n);
+
 // A byte count for people: "512 B", "1.5 KiB", "3.2 MiB", "1.25 GiB".
 std::string HumanBytes(uint64_t n);
 

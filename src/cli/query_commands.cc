@@ -43,12 +43,16 @@ void AddRuns(CLI::App& app, Context& ctx) {
   cmd->add_option("--limit", f.limit, "At most this many runs (0: all; default 100)")
       ->default_val(100);
   auto& where = ctx.make<std::string>();
-  AddWhereOption(cmd, where, ", pipelines (a count)");
+  AddWhereOption(cmd, where, ", pipelines (a count), user, host, git_commit");
   AddFormatOption(cmd, format);
   cmd->callback([&] {
     ctx.action = [&] {
       if (Status s = ParseWhere(where, f.where); !s.ok()) return ctx.fail(s);
-      return ctx.print_query(format, [&](WorkspaceStore& s) { return s.list_runs(f); });
+      return ctx.print_query(format, [&](WorkspaceStore& s) -> Result<Table> {
+        N4A_ASSIGN_OR_RETURN(Table t, s.list_runs(f));
+        if (format == "table") TruncateColumn(t, "git_commit", 12);  // as git log --oneline
+        return t;
+      });
     };
   });
 }

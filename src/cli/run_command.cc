@@ -89,6 +89,17 @@ void print_text(const pipeline::RunReport& r, const RunArgs& a) {
   }
 }
 
+// The leaderboard as CSV on stdout; what people need to act on (failures,
+// how to resume) on stderr.
+void print_csv(const pipeline::RunReport& r, const RunArgs& a) {
+  PrintTable(std::cout, pipeline::leaderboard_table(r, a.top), Format::kCsv);
+  auto failures = r.failures();
+  if (!failures.empty()) std::cerr << "n4a: " << failures.size() << " pipelines failed\n";
+  if (r.status == pipeline::RunStatus::kInterrupted) {
+    std::cerr << "n4a: interrupted; finish it with: n4a run --resume " << r.run_id << "\n";
+  }
+}
+
 // This process's arguments as the kernel holds them (argv), for provenance.
 std::vector<std::string> command_line() {
   std::ifstream in("/proc/self/cmdline", std::ios::binary);
@@ -157,6 +168,8 @@ int run_action(const RunArgs& a, const Context& ctx) {
   if (!report.ok()) return ctx.fail(report.status());
   if (a.format == "json") {
     std::cout << pipeline::report_json(*report).dump(2) << "\n";
+  } else if (a.format == "csv") {
+    print_csv(*report, a);
   } else {
     print_text(*report, a);
   }
@@ -185,9 +198,12 @@ void RegisterRunCommands(CLI::App& app, Context& ctx) {
                   "Finish an interrupted run (its id)");
   cmd->add_flag("--no-record", a.no_record, "Fit and score, but write nothing");
   cmd->add_flag("-q,--quiet", a.quiet, "Print only the leaderboard");
-  cmd->add_option("--top", a.top, "Leaderboard rows to print (0: all; default 10)");
-  cmd->add_option("--format", a.format, "Output format: table or json")
-      ->check(CLI::IsMember({"table", "json"}))
+  cmd->add_option("--top", a.top,
+                  "Leaderboard rows to print in table and csv (0: all; default 10)");
+  cmd->add_option("--format", a.format,
+                  "Output format: table (for people), json (the whole report) or csv (the "
+                  "leaderboard)")
+      ->check(CLI::IsMember({"table", "json", "csv"}))
       ->default_val("table");
   cmd->callback([&] { ctx.action = [&] { return run_action(a, ctx); }; });
 }

@@ -2,6 +2,7 @@
 // A status, partition or metric that no row can have is an error naming the
 // closest known value, not an empty answer.
 // Limits of 0 mean all; negative ones are refused.
+// Runs show their provenance.
 #include <gtest/gtest.h>
 
 #include "store/populate_workspace.h"
@@ -116,6 +117,28 @@ TEST_F(QueryArgumentsTest, LimitZeroMeansAllAndNegativeIsRefused) {
   EXPECT_EQ(store_->list_pipelines(pf)->rows.size(), 4u);
   ExpectUsage(store_->list_artifacts(-5), "limit -5");
   EXPECT_EQ(store_->list_artifacts(0)->rows.size(), 5u);
+}
+
+TEST_F(QueryArgumentsTest, RunsShowTheirProvenance) {
+  std::string run = *store_->begin_run("prov", {}, {});
+  ASSERT_TRUE(store_
+                  ->set_run_provenance(
+                      run, {{"user", "ada"}, {"host", "lab1"}, {"git", {{"commit", "abc123"}}}})
+                  .ok());
+  RunFilter f;
+  f.where = *ParseFilter("git_commit = 'abc123' and user = 'ada' and host = 'lab1'");
+  auto t = store_->list_runs(f);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->rows.size(), 1u);
+  const auto& row = t->rows[0];
+  EXPECT_EQ(std::get<std::string>(row[t->column_index("run_id")]), run);
+  EXPECT_EQ(std::get<std::string>(row[t->column_index("user")]), "ada");
+  EXPECT_EQ(std::get<std::string>(row[t->column_index("host")]), "lab1");
+  EXPECT_EQ(std::get<std::string>(row[t->column_index("git_commit")]), "abc123");
+  // Without provenance: null, not an error.
+  auto all = store_->list_runs();
+  ASSERT_EQ(all->rows.size(), 2u);
+  EXPECT_TRUE(IsNull(all->rows[1][all->column_index("git_commit")]));
 }
 
 }  // namespace
