@@ -39,6 +39,14 @@ int Context::print_query(const std::string& format_name,
   return kExitOk;
 }
 
+Status ResolveIds(WorkspaceStore& store, std::initializer_list<IdArg> ids) {
+  for (const IdArg& arg : ids) {
+    if (arg.id->empty()) continue;
+    N4A_ASSIGN_OR_RETURN(*arg.id, store.resolve_id(arg.kind, *arg.id));
+  }
+  return Status::Ok();
+}
+
 CLI::Validator SecondsValidator() {
   return CLI::Validator(
       [](std::string& text) -> std::string {

@@ -50,6 +50,7 @@ Result<Json> TemplateConfig(SaveArgs& a, WorkspaceStore& store) {
     a.metadata.source = {{"file", fs::absolute(a.file).lexically_normal().string()}};
     return pipeline::check_template_config(config, fs::path(a.file).parent_path());
   }
+  N4A_TRY(ResolveIds(store, {{IdKind::kPipeline, &a.from_pipeline}}));
   N4A_ASSIGN_OR_RETURN(PipelineRecord p, store.get_pipeline(a.from_pipeline));
   N4A_ASSIGN_OR_RETURN(RunRecord run, store.get_run(p.run_id));
   a.metadata.source = {{"pipeline_id", p.pipeline_id}, {"run_id", p.run_id}, {"name", p.name}};
@@ -323,6 +324,7 @@ void AddShow(CLI::App& app, Context& ctx) {
     ctx.action = [&] {
       auto store = ctx.open_store(OpenMode::kMustExist);
       if (!store.ok()) return ctx.fail(store.status());
+      if (Status s = ResolveIds(**store, {{IdKind::kChain, &id}}); !s.ok()) return ctx.fail(s);
       auto details = (*store)->describe_chain(id);
       if (!details.ok()) return ctx.fail(details.status());
       if (format == "json") {

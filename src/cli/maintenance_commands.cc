@@ -30,8 +30,9 @@ int WithStore(Context& ctx, const std::function<int(WorkspaceStore&)>& fn) {
   return fn(**store);
 }
 
-int DeleteRun(Context& ctx, const std::string& run_id) {
+int DeleteRun(Context& ctx, std::string run_id) {
   return WithStore(ctx, [&](WorkspaceStore& s) {
+    if (Status st = ResolveIds(s, {{IdKind::kRun, &run_id}}); !st.ok()) return ctx.fail(st);
     auto r = s.delete_run(run_id);
     if (!r.ok()) return ctx.fail(r.status());
     std::cout << fmt::format(

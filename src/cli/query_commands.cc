@@ -72,7 +72,10 @@ void AddPipelines(CLI::App& app, Context& ctx) {
   cmd->callback([&] {
     ctx.action = [&] {
       if (Status s = ParseWhere(where, f.where); !s.ok()) return ctx.fail(s);
-      return ctx.print_query(format, [&](WorkspaceStore& s) { return s.list_pipelines(f); });
+      return ctx.print_query(format, [&](WorkspaceStore& s) -> Result<Table> {
+        N4A_TRY(ResolveIds(s, {{IdKind::kRun, &f.run_id}}));
+        return s.list_pipelines(f);
+      });
     };
   });
 }
@@ -94,7 +97,10 @@ void AddChains(CLI::App& app, Context& ctx) {
   cmd->callback([&] {
     ctx.action = [&] {
       if (Status s = ParseWhere(where, f.where); !s.ok()) return ctx.fail(s);
-      return ctx.print_query(format, [&](WorkspaceStore& s) { return s.list_chains(f); });
+      return ctx.print_query(format, [&](WorkspaceStore& s) -> Result<Table> {
+        N4A_TRY(ResolveIds(s, {{IdKind::kRun, &f.run_id}}));
+        return s.list_chains(f);
+      });
     };
   });
 }
@@ -172,6 +178,8 @@ void AddPredictions(CLI::App& app, Context& ctx) {
     ctx.action = [&] {
       if (Status s = ParseWhere(where, f.where); !s.ok()) return ctx.fail(s);
       return ctx.print_query(format, [&](WorkspaceStore& s) -> Result<Table> {
+        N4A_TRY(
+            ResolveIds(s, {{IdKind::kPipeline, &f.pipeline_id}, {IdKind::kChain, &f.chain_id}}));
         N4A_ASSIGN_OR_RETURN(Table t, s.query_predictions(f));
         if (format != "table" || wide) return t;
         return SelectColumns(

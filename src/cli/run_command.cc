@@ -120,7 +120,8 @@ Result<pipeline::RunReport> run(const RunArgs& a, const Context& ctx,
                                 pipeline::RunOptions options) {
   if (!a.resume.empty()) {
     N4A_ASSIGN_OR_RETURN(auto store, ctx.open_store(OpenMode::kMustExist));
-    auto report = pipeline::resume_sweep(*store, a.resume, options);
+    N4A_ASSIGN_OR_RETURN(std::string run_id, store->resolve_id(IdKind::kRun, a.resume));
+    auto report = pipeline::resume_sweep(*store, run_id, options);
     N4A_TRY(store->close());
     return report;
   }
@@ -195,7 +196,7 @@ void RegisterRunCommands(CLI::App& app, Context& ctx) {
   cmd->add_option("--target", a.target,
                   "With --template: the target column (default: the template's)");
   cmd->add_option("--resume", a.resume,
-                  "Finish an interrupted run (its id)");
+                  "Finish an interrupted run (its id, or a unique prefix of it)");
   cmd->add_flag("--no-record", a.no_record, "Fit and score, but write nothing");
   cmd->add_flag("-q,--quiet", a.quiet, "Print only the leaderboard");
   cmd->add_option("--top", a.top,

@@ -3,6 +3,7 @@
 // closest known value, not an empty answer.
 // Limits of 0 mean all; negative ones are refused.
 // Runs show their provenance.
+// Ids are taken by a unique prefix.
 #include <gtest/gtest.h>
 
 #include "store/populate_workspace.h"
@@ -139,6 +140,33 @@ TEST_F(QueryArgumentsTest, RunsShowTheirProvenance) {
   auto all = store_->list_runs();
   ASSERT_EQ(all->rows.size(), 2u);
   EXPECT_TRUE(IsNull(all->rows[1][all->column_index("git_commit")]));
+}
+
+// The longest common prefix of two ids.
+std::string CommonPrefix(const std::string& a, const std::string& b) {
+  size_t n = 0;
+  while (n < a.size() && n < b.size() && a[n] == b[n]) ++n;
+  return a.substr(0, n);
+}
+
+TEST_F(QueryArgumentsTest, IdsByUniquePrefix) {
+  const std::string& chain = data_.chain_ids[1];
+  EXPECT_EQ(*store_->resolve_id(IdKind::kChain, chain), chain);
+  EXPECT_EQ(*store_->resolve_id(IdKind::kChain, chain.substr(0, chain.size() - 1)), chain);
+  EXPECT_EQ(*store_->resolve_id(IdKind::kRun, data_.run_id.substr(0, 4)), data_.run_id);
+  EXPECT_EQ(*store_->resolve_id(IdKind::kPipeline, data_.pipeline_ids[2].substr(0, 30)),
+            data_.pipeline_ids[2]);
+  // Ids made in the same second share their leading characters.
+  std::string shared = CommonPrefix(data_.chain_ids[0], data_.chain_ids[3]);
+  ASSERT_GE(shared.size(), 4u);
+  auto ambiguous = store_->resolve_id(IdKind::kChain, shared);
+  ExpectUsage(ambiguous, "chain id prefix '" + shared + "' is ambiguous: 4 chains start with it");
+  ExpectUsage(ambiguous, "\n  " + data_.chain_ids[0] + "\n");
+  ExpectUsage(store_->resolve_id(IdKind::kChain, chain.substr(0, 3)), "at least 4 characters");
+  auto unknown = store_->resolve_id(IdKind::kRun, "ffffffff");
+  EXPECT_TRUE(unknown.status().IsNotFound()) << unknown.status().ToString();
+  // A chain id is not a run id.
+  EXPECT_TRUE(store_->resolve_id(IdKind::kRun, chain).status().IsNotFound());
 }
 
 }  // namespace
