@@ -70,6 +70,10 @@ struct PredictionFilter {
 // `scores` (rmse, r2, ...); a metric that no prediction of the workspace
 // records is InvalidArgument. The default order follows the metric: lower is
 // better for errors, higher for r2, rpd and classification scores.
+//
+// Each row is one prediction: one fold of one chain on one partition, so the
+// best row is often a lucky fold. ChainFilter (chains ranked by their
+// cross-validated score) ranks models.
 struct TopQuery {
   int64_t n = 10;
   std::string metric = "val_score";

@@ -106,7 +106,11 @@ void AddChains(CLI::App& app, Context& ctx) {
 }
 
 void AddTop(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("top", "The best predictions by a metric");
+  auto* cmd = app.add_subcommand(
+      "top",
+      "The best single predictions by a metric: each row is one fold of one chain on one "
+      "partition, so the best is often a lucky fold. To rank models by their cross-validated "
+      "score, use n4a chains");
   auto& q = ctx.make<TopQuery>();
   auto& format = ctx.make<std::string>();
   auto& asc = ctx.make<bool>();
