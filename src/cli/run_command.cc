@@ -29,7 +29,7 @@ struct RunArgs {
   bool no_record = false;
   bool quiet = false;
   std::string format = "table";
-  size_t top = 10;
+  int64_t top = 10;  // leaderboard rows; 0: all (run_action refuses negatives)
 };
 
 // Redraws one line on stderr, at most ten times a second.
@@ -54,6 +54,7 @@ class ProgressBar {
 
 void print_text(const pipeline::RunReport& r, const RunArgs& a) {
   const size_t ranked = r.ranked().size();
+  const auto top = static_cast<size_t>(a.top);
   if (!a.quiet) {
     size_t resumed = 0;
     for (const auto& v : r.variants) resumed += v.resumed ? 1 : 0;
@@ -64,11 +65,11 @@ void print_text(const pipeline::RunReport& r, const RunArgs& a) {
                              r.status == pipeline::RunStatus::kInterrupted ? " (interrupted)" : "",
                              static_cast<double>(r.wall_ms) / 1000.0);
   }
-  PrintTable(std::cout, pipeline::leaderboard_table(r, a.top), Format::kTable);
+  PrintTable(std::cout, pipeline::leaderboard_table(r, top), Format::kTable);
   if (a.quiet) return;
-  if (a.top != 0 && ranked > a.top) {
+  if (top != 0 && ranked > top) {
     std::cout << fmt::format(
-        "({} more{})\n", ranked - a.top,
+        "({} more{})\n", ranked - top,
         r.run_id.empty() ? ": --top 0 shows all" : ": n4a chains --run " + r.run_id + " --top 0");
   }
   auto failures = r.failures();
@@ -92,7 +93,7 @@ void print_text(const pipeline::RunReport& r, const RunArgs& a) {
 // The leaderboard as CSV on stdout; what people need to act on (failures,
 // how to resume) on stderr.
 void print_csv(const pipeline::RunReport& r, const RunArgs& a) {
-  PrintTable(std::cout, pipeline::leaderboard_table(r, a.top), Format::kCsv);
+  PrintTable(std::cout, pipeline::leaderboard_table(r, static_cast<size_t>(a.top)), Format::kCsv);
   auto failures = r.failures();
   if (!failures.empty()) std::cerr << "n4a: " << failures.size() << " pipelines failed\n";
   if (r.status == pipeline::RunStatus::kInterrupted) {
@@ -150,6 +151,10 @@ int run_action(const RunArgs& a, const Context& ctx) {
   if (a.template_name.empty() ? !a.dataset.empty() || !a.target.empty() : a.dataset.empty()) {
     return ctx.fail(Status::InvalidArgument(
         "--template NAME goes with --dataset PATH [--target COLUMN], and they only with it"));
+  }
+  if (a.top < 0) {
+    return ctx.fail(Status::InvalidArgument(
+        fmt::format("--top {}: give a positive count, or 0 for all", a.top)));
   }
   if (a.no_record && !a.resume.empty()) {
     return ctx.fail(Status::InvalidArgument("--resume records into the run: drop --no-record"));

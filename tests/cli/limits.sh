@@ -39,6 +39,7 @@ for args in "runs --limit -1" "pipelines --limit -1" "predictions --limit -1" "c
   expect_usage "limit -1: give a positive count, or 0 for no limit" n4a $args
 done
 expect_usage "offset -1 is negative" n4a predictions --offset -1
+expect_usage "--top -1: give a positive count, or 0 for all" n4a run "$TMP/cfg.json" --top -1
 
 # --wait-for-lock: a number of seconds, finite and not negative.
 for v in nan inf -1 1e99 soon; do
