@@ -17,3 +17,7 @@ for script in bench/*_e2e.sh; do
   echo "== $(basename "$script")"
   bash "$script" "$BUILD"
 done
+# Ten minutes of writers, kills, outside readers and cleanups on one workspace
+# (SOAK_SECONDS to change it): nothing lost, nothing duplicated.
+echo "== soak.sh"
+bash bench/soak.sh "$BUILD"

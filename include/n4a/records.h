@@ -14,6 +14,32 @@ namespace n4a {
 
 using Json = nlohmann::json;
 
+// The values a run's status can take (RunRecord::status), in one list: the
+// listings' --status filters accept exactly these, so a new status is added
+// here.
+inline const std::vector<std::string>& RunStatuses() {
+  // "dead": running in the catalog, but its process is gone (run locks,
+  // docs/formats/lock.md); read, never written.
+  static const std::vector<std::string> kStatuses = {"running", "completed", "failed",
+                                                     "interrupted", "dead"};
+  return kStatuses;
+}
+
+// The values a pipeline's status can take (PipelineRecord::status).
+inline const std::vector<std::string>& PipelineStatuses() {
+  // "retired": left unfinished by an attempt whose process died, and redone
+  // by a resume (WorkspaceStore::retire_unfinished_pipelines).
+  static const std::vector<std::string> kStatuses = {"running", "completed", "failed",
+                                                     "retired"};
+  return kStatuses;
+}
+
+// The partitions a prediction belongs to (PredictionRecord::partition).
+inline const std::vector<std::string>& Partitions() {
+  static const std::vector<std::string> kPartitions = {"train", "val", "test"};
+  return kPartitions;
+}
+
 struct RunRecord {
   std::string run_id;
   std::string name;

@@ -58,6 +58,9 @@ struct WorkspaceInfo {
   Table table_counts;  // table_name, rows
 };
 
+// The records that resolve_id finds by a prefix of their id.
+enum class IdKind { kRun, kPipeline, kChain };
+
 // Whether a cleanup deletes or only reports what it would delete.
 enum class DryRun { kNo, kYes };
 
@@ -389,6 +392,9 @@ class WorkspaceStore {
 
   // --- Queries.
   Result<RunRecord> get_run(const std::string& run_id);
+  // Newest first: run_id, name, status, created_at, completed_at, pipelines
+  // (count), user, host, git_commit (from the run's provenance; null when
+  // not recorded), project_id, error.
   Result<Table> list_runs(const RunFilter& filter = {});
   Result<PipelineRecord> get_pipeline(const std::string& pipeline_id);
   Result<Table> list_pipelines(const PipelineFilter& filter = {});
@@ -397,6 +403,13 @@ class WorkspaceStore {
   Result<PredictionRecord> get_prediction(const std::string& prediction_id);
   Result<Table> query_predictions(const PredictionFilter& filter = {});
   Result<Table> top_predictions(const TopQuery& query = {});
+  // The full id of the run, pipeline or chain whose id is `id` or, failing
+  // that, starts with it: a unique prefix of at least 4 characters, as git
+  // takes commits (UUIDv7 ids share their leading, time, characters with
+  // ids made about the same time). NotFound when none matches;
+  // InvalidArgument when several do (the message names a few) or for a
+  // shorter prefix that is not a whole id.
+  Result<std::string> resolve_id(IdKind kind, const std::string& id);
   // Runs one read-only SQL statement on the catalog; statements that write
   // are refused. It reads the catalog and the workspace's own files under
   // arrays/ and exports/ (read_parquet('<workspace>/arrays/...'), absolute

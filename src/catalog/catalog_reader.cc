@@ -1,9 +1,11 @@
 #include "catalog/catalog_reader.h"
 
+#include <algorithm>
 #include <array>
 #include <regex>
 
 #include "catalog/filter_sql.h"
+#include "util/suggest.h"
 
 namespace n4a {
 
@@ -54,16 +56,16 @@ void WhereEquals(std::string& where, std::vector<db::Value>& params, const std::
   where += (where.empty() ? " WHERE " : " AND ") + column + " = $" + std::to_string(params.size());
 }
 
-std::string LimitOffset(std::vector<db::Value>& params, int64_t limit, int64_t offset) {
-  params.emplace_back(limit);
-  params.emplace_back(offset);
-  return " LIMIT $" + std::to_string(params.size() - 1) + " OFFSET $" +
-         std::to_string(params.size());
-}
-
 bool IsIdentifier(const std::string& s) {
   static const std::regex kIdent("[A-Za-z_][A-Za-z0-9_]*");
   return std::regex_match(s, kIdent);
+}
+
+// Ok for an empty `value` (no filter) or one of `known`; else the
+// InvalidArgument of CheckKnownName, so that a typo is not an empty answer.
+Status CheckFilterValue(const std::string& what, const std::string& value,
+                        const std::vector<std::string>& known) {
+  return value.empty() ? Status::Ok() : CheckKnownName(what, value, known);
 }
 
 }  // namespace
@@ -180,6 +182,7 @@ Result<std::vector<ProjectRecord>> ListProjects(db::Connection& con,
 
 Result<Table> ListRuns(db::Connection& con, const RunFilter& f,
                        const std::vector<std::string>& dead_runs) {
+  N4A_TRY(CheckFilterValue("run status", f.status, RunStatuses()));
   std::string where;
   std::vector<db::Value> params;
   WhereEquals(where, params, "r.status", f.status);
@@ -194,17 +197,20 @@ Result<Table> ListRuns(db::Connection& con, const RunFilter& f,
   std::string sql =
       "SELECT r.run_id, r.name, r.status, r.created_at, r.completed_at, "
       "(SELECT count(*) FROM pipelines p WHERE p.run_id = r.run_id) AS pipelines, "
+      "r.provenance->>'user' AS \"user\", r.provenance->>'host' AS host, "
+      "r.provenance->'git'->>'commit' AS git_commit, "
       "r.project_id, r.error FROM " +
       (dead_runs.empty() ? std::string("runs")
                          : "(SELECT * REPLACE (CASE WHEN status = 'running' AND run_id IN (" +
                                db::QuoteLiteralList(dead_runs) +
-                               ") THEN 'dead' ELSE status END AS status) " + "FROM runs)") +
-      " r" + where + " ORDER BY r.created_at DESC, r.run_id DESC" +
-      LimitOffset(params, f.limit, f.offset);
-  return con.query(sql, params);
+                               ") THEN 'dead' ELSE status END AS status) FROM runs)") +
+      " r" + where + " ORDER BY r.created_at DESC, r.run_id DESC";
+  N4A_ASSIGN_OR_RETURN(std::string limit, LimitOffset(params, f.limit, f.offset));
+  return con.query(sql + limit, params);
 }
 
 Result<Table> ListPipelines(db::Connection& con, const PipelineFilter& f) {
+  N4A_TRY(CheckFilterValue("pipeline status", f.status, PipelineStatuses()));
   std::string where;
   std::vector<db::Value> params;
   WhereEquals(where, params, "p.run_id", f.run_id);
@@ -214,20 +220,14 @@ Result<Table> ListPipelines(db::Connection& con, const PipelineFilter& f) {
   std::string sql =
       "SELECT pipeline_id, run_id, name, status, dataset_name, metric, best_val, best_test, "
       "duration_ms, created_at, error, generator_choices FROM pipelines p" +
-      where + " ORDER BY created_at, pipeline_id" + LimitOffset(params, f.limit, f.offset);
-  return con.query(sql, params);
+      where + " ORDER BY created_at, pipeline_id";
+  N4A_ASSIGN_OR_RETURN(std::string limit, LimitOffset(params, f.limit, f.offset));
+  return con.query(sql + limit, params);
 }
 
 Result<Table> ListChains(db::Connection& con, const ChainFilter& f) {
-  static const std::array<const char*, 4> kColumns = {"cv_val_score", "cv_oof_score",
-                                                      "cv_test_score", "cv_train_score"};
-  bool known = false;
-  for (const char* c : kColumns) known = known || f.metric == c;
-  if (!known) {
-    return Status::InvalidArgument("unknown chain score '" + f.metric +
-                                   "': use cv_val_score, cv_oof_score, cv_test_score or "
-                                   "cv_train_score");
-  }
+  N4A_TRY(CheckKnownName("chain score", f.metric,
+                         {"cv_val_score", "cv_oof_score", "cv_test_score", "cv_train_score"}));
   std::string where;
   std::vector<db::Value> params;
   WhereEquals(where, params, "c.pipeline_id", f.pipeline_id);
@@ -242,13 +242,13 @@ Result<Table> ListChains(db::Connection& con, const ChainFilter& f) {
                 "THEN -c." +
                     f.metric + " ELSE c." + f.metric + " END";
   std::string order_by = f.order ? "c." + f.metric + " " + direction : direction;
-  params.emplace_back(f.limit);
+  N4A_ASSIGN_OR_RETURN(std::string limit, LimitOffset(params, f.limit, 0));
   std::string sql =
       "SELECT c.chain_id, c.pipeline_id, p.name AS pipeline_name, c.model_class, "
       "c.preprocessings, c.metric, c.cv_val_score, c.cv_oof_score, c.cv_test_score, "
       "c.cv_train_score, c.cv_fold_count, c.dataset_name FROM chains c "
       "LEFT JOIN pipelines p USING (pipeline_id)" +
-      where + " ORDER BY " + order_by + ", c.chain_id LIMIT $" + std::to_string(params.size());
+      where + " ORDER BY " + order_by + ", c.chain_id" + limit;
   return con.query(sql, params);
 }
 
@@ -270,6 +270,7 @@ std::string PredictionEquals(const PredictionFilter& f, const std::string& alias
 
 Result<std::string> PredictionWhere(db::Connection& con, const PredictionFilter& f,
                                     const std::string& qualifier, std::vector<db::Value>& params) {
+  N4A_TRY(CheckFilterValue("partition", f.partition, Partitions()));
   std::string where = PredictionEquals(f, qualifier, params);
   N4A_TRY(AppendFilter(con, f.where, PredictionFilterFields(qualifier), where, params));
   return where;
@@ -282,24 +283,50 @@ Result<Table> QueryPredictions(db::Connection& con, const PredictionFilter& f) {
       "SELECT prediction_id, pipeline_id, chain_id, dataset_name, model_name, model_class, "
       "fold_id, partition, val_score, test_score, train_score, metric, task_type, n_samples, "
       "n_features, scores, preprocessings, created_at FROM predictions" +
-      where + " ORDER BY prediction_id" + LimitOffset(params, f.limit, f.offset);
-  return con.query(sql, params);
+      where + " ORDER BY prediction_id";
+  N4A_ASSIGN_OR_RETURN(std::string limit, LimitOffset(params, f.limit, f.offset));
+  return con.query(sql + limit, params);
 }
 
-Result<Table> TopPredictions(db::Connection& con, const TopQuery& q) {
+namespace {
+
+const std::vector<std::string> kScoreColumns = {"val_score", "test_score", "train_score"};
+
+bool IsScoreColumn(const std::string& metric) {
+  return std::find(kScoreColumns.begin(), kScoreColumns.end(), metric) != kScoreColumns.end();
+}
+
+// InvalidArgument for a value of `q` that no catalog can match (the metric
+// is checked against the data by CheckMetricRecorded).
+Status CheckTopQuery(const TopQuery& q) {
   if (!IsIdentifier(q.metric)) return Status::InvalidArgument("bad metric name '" + q.metric + "'");
-  static const std::array<const char*, 8> kGroups = {
-      "model_class", "model_name", "preprocessings", "dataset_name",
-      "pipeline_id", "chain_id",   "fold_id",        "partition"};
-  bool group_ok = q.group_by.empty();
-  for (const char* g : kGroups) group_ok = group_ok || q.group_by == g;
-  if (!group_ok) {
-    return Status::InvalidArgument("cannot group by '" + q.group_by +
-                                   "': use model_class, model_name, preprocessings, "
-                                   "dataset_name, pipeline_id, chain_id, fold_id or partition");
-  }
+  N4A_TRY(CheckFilterValue("grouping field", q.group_by,
+                           {"model_class", "model_name", "preprocessings", "dataset_name",
+                            "pipeline_id", "chain_id", "fold_id", "partition"}));
+  return CheckFilterValue("partition", q.partition, Partitions());
+}
+
+// Ok when some prediction records metric `name` (its `metric` or a key of
+// its `scores`), or when there is no prediction at all; else InvalidArgument
+// naming the metrics recorded. Scans every row's scores: call it only to
+// explain an empty answer.
+Status CheckMetricRecorded(db::Connection& con, const std::string& name) {
+  N4A_ASSIGN_OR_RETURN(db::Table t,
+                       con.query("SELECT DISTINCT unnest(json_keys(scores)) FROM predictions "
+                                 "UNION SELECT metric FROM predictions WHERE metric IS NOT NULL"));
+  if (t.rows.empty()) return Status::Ok();
+  std::vector<std::string> known = kScoreColumns;
+  for (const Row& r : t.rows) known.push_back(Text(r, 0));
+  std::sort(known.begin() + kScoreColumns.size(), known.end());
+  return CheckKnownName("metric", name, known);
+}
+
+}  // namespace
+
+Result<Table> TopPredictions(db::Connection& con, const TopQuery& q) {
+  N4A_TRY(CheckTopQuery(q));
   std::vector<db::Value> params;
-  bool column = q.metric == "val_score" || q.metric == "test_score" || q.metric == "train_score";
+  bool column = IsScoreColumn(q.metric);
   std::string score = column ? q.metric : ScoreSql("", q.metric, params);
   std::string where = " WHERE " + score + " IS NOT NULL";
   WhereEquals(where, params, "partition", q.partition);
@@ -330,17 +357,37 @@ Result<Table> TopPredictions(db::Connection& con, const TopQuery& q) {
     ranked = "SELECT * FROM (" + ranked + ") QUALIFY row_number() OVER (PARTITION BY " +
              q.group_by + " ORDER BY sort_key, rid) = 1";
   }
-  params.emplace_back(q.n);
+  N4A_ASSIGN_OR_RETURN(std::string limit, LimitOffset(params, q.n, 0));
   std::string sql =
       "WITH top AS (SELECT rid, prediction_id, score, sort_key FROM (" + ranked +
-      ") ORDER BY sort_key, rid LIMIT $" + std::to_string(params.size()) +
+      ") ORDER BY sort_key, rid" + limit +
       ") SELECT row_number() OVER (ORDER BY top.sort_key, top.rid) AS rank, top.score, "
       "x.prediction_id, p.name AS pipeline_name, x.model_class, x.model_name, x.preprocessings, "
       "x.dataset_name, x.fold_id, x.partition, x.metric, x.val_score, x.test_score, "
       "x.train_score, x.n_samples, x.pipeline_id, x.chain_id FROM top "
       "JOIN predictions x ON x.rowid = top.rid "
       "LEFT JOIN pipelines p ON p.pipeline_id = x.pipeline_id ORDER BY rank";
-  return con.query(sql, params);
+  N4A_ASSIGN_OR_RETURN(Table t, con.query(sql, params));
+  // A metric no row has is a typo, not an empty answer.
+  if (t.rows.empty() && !column) N4A_TRY(CheckMetricRecorded(con, q.metric));
+  return t;
+}
+
+Result<std::string> LimitOffset(std::vector<db::Value>& params, int64_t limit, int64_t offset) {
+  if (limit < 0) {
+    return Status::InvalidArgument("limit " + std::to_string(limit) +
+                                   ": give a positive count, or 0 for no limit");
+  }
+  if (offset < 0) {
+    return Status::InvalidArgument("offset " + std::to_string(offset) + " is negative");
+  }
+  std::string sql;
+  if (limit > 0) {
+    params.emplace_back(limit);
+    sql = " LIMIT $" + std::to_string(params.size());
+  }
+  params.emplace_back(offset);
+  return sql + " OFFSET $" + std::to_string(params.size());
 }
 
 Result<bool> Exists(db::Connection& con, const std::string& table, const std::string& id_column,

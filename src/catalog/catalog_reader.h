@@ -36,6 +36,11 @@ Result<std::string> PredictionWhere(db::Connection& con, const PredictionFilter&
                                     const std::string& qualifier, std::vector<db::Value>& params);
 Result<Table> TopPredictions(db::Connection& con, const TopQuery& query);
 
+// " [LIMIT $i] OFFSET $j", appending `limit` and `offset` to `params`; a
+// `limit` of 0 means no limit (queries.h). InvalidArgument for a negative
+// limit or offset.
+Result<std::string> LimitOffset(std::vector<db::Value>& params, int64_t limit, int64_t offset);
+
 // True when `id` exists in `table` (runs, pipelines, chains, projects).
 Result<bool> Exists(db::Connection& con, const std::string& table, const std::string& id_column,
                     const std::string& id);

@@ -6,6 +6,8 @@
 #include <functional>
 #include <regex>
 
+#include "util/suggest.h"
+
 namespace n4a::catalog {
 namespace {
 
@@ -76,22 +78,6 @@ std::string KnownFields(const FilterFields& fields) {
   return out;
 }
 
-// Levenshtein distance, for "did you mean".
-size_t Distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 // " (did you mean X?)" for the known field closest to `name`, if close.
 std::string Suggestion(const std::string& name, const FilterFields& fields) {
   std::vector<std::string> known;
@@ -103,16 +89,7 @@ std::string Suggestion(const std::string& name, const FilterFields& fields) {
   if (fields.params_key != ParamsKey::kNone) {
     known.push_back("params." + (rest == "<metric>" ? std::string("<name>") : rest));
   }
-  std::string best;
-  size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
-  for (const auto& k : known) {
-    size_t d = Distance(name, k);
-    if (d < best_distance) {
-      best = k;
-      best_distance = d;
-    }
-  }
-  return best.empty() ? "" : " (did you mean " + best + "?)";
+  return DidYouMean(name, known);
 }
 
 Result<Operand> Resolve(const std::string& name, const FilterFields& fields,
@@ -283,6 +260,10 @@ const FilterFields& RunFilterFields() {
     f.columns.push_back({"pipelines",
                          "(SELECT count(*) FROM pipelines q WHERE q.run_id = r.run_id)",
                          FieldType::kNumber});
+    // Provenance (RunRecord::provenance): who ran it, where, at which commit.
+    f.columns.push_back({"user", "(r.provenance->>'user')", FieldType::kText});
+    f.columns.push_back({"host", "(r.provenance->>'host')", FieldType::kText});
+    f.columns.push_back({"git_commit", "(r.provenance->'git'->>'commit')", FieldType::kText});
     return f;
   }();
   return kFields;

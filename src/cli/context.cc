@@ -1,5 +1,7 @@
 #include "cli/context.h"
 
+#include <cmath>
+#include <cstdlib>
 #include <iostream>
 
 namespace n4a::cli {
@@ -35,6 +37,25 @@ int Context::print_query(const std::string& format_name,
   if (!table.ok()) return fail(table.status());
   PrintTable(std::cout, *table, *format);
   return kExitOk;
+}
+
+Status ResolveIds(WorkspaceStore& store, std::initializer_list<IdArg> ids) {
+  for (const IdArg& arg : ids) {
+    if (arg.id->empty()) continue;
+    N4A_ASSIGN_OR_RETURN(*arg.id, store.resolve_id(arg.kind, *arg.id));
+  }
+  return Status::Ok();
+}
+
+CLI::Validator SecondsValidator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        char* end = nullptr;
+        double v = std::strtod(text.c_str(), &end);
+        bool ok = !text.empty() && *end == '\0' && std::isfinite(v) && v >= 0 && v <= kMaxSeconds;
+        return ok ? "" : "'" + text + "' is not a number of seconds from 0 to 1e9";
+      },
+      "SECONDS");
 }
 
 void AddFormatOption(CLI::App* cmd, std::string& format) {

@@ -51,6 +51,21 @@ class Context {
   std::vector<std::shared_ptr<void>> owned_;
 };
 
+// An id that the user typed, of a run, pipeline or chain.
+struct IdArg {
+  IdKind kind;
+  std::string* id;
+};
+
+// Replaces each non-empty id by the full id that it is or is a unique
+// prefix of (WorkspaceStore::resolve_id); its error otherwise.
+Status ResolveIds(WorkspaceStore& store, std::initializer_list<IdArg> ids);
+
+// Accepts a number of seconds from 0 to kMaxSeconds (finite: "nan", "inf"
+// and negative numbers are refused), for options such as --wait-for-lock.
+constexpr double kMaxSeconds = 1e9;
+CLI::Validator SecondsValidator();
+
 // Adds `--format` to `cmd`, bound to `format` (default "table").
 void AddFormatOption(CLI::App* cmd, std::string& format);
 

@@ -50,6 +50,7 @@ Result<Json> TemplateConfig(SaveArgs& a, WorkspaceStore& store) {
     a.metadata.source = {{"file", fs::absolute(a.file).lexically_normal().string()}};
     return pipeline::check_template_config(config, fs::path(a.file).parent_path());
   }
+  N4A_TRY(ResolveIds(store, {{IdKind::kPipeline, &a.from_pipeline}}));
   N4A_ASSIGN_OR_RETURN(PipelineRecord p, store.get_pipeline(a.from_pipeline));
   N4A_ASSIGN_OR_RETURN(RunRecord run, store.get_run(p.run_id));
   a.metadata.source = {{"pipeline_id", p.pipeline_id}, {"run_id", p.run_id}, {"name", p.name}};
@@ -110,7 +111,7 @@ int ShowTemplate(const std::string& name, const std::string& format, const Conte
   }
   const TemplateMetadata& m = t->metadata;
   std::cout << fmt::format("Template '{}' (category {})\n", m.name, m.category);
-  if (!m.description.empty()) std::cout << "Description: " << m.description << "\n";
+  if (!m.description.empty()) std::cout << "Description: " << EscapeControl(m.description) << "\n";
   if (!m.tags.empty()) std::cout << fmt::format("Tags: {}\n", fmt::join(m.tags, ", "));
   if (!m.metrics.empty()) std::cout << "Metrics: " << m.metrics.dump() << "\n";
   std::cout << "Source: " << m.source.dump() << "\n"
@@ -182,10 +183,9 @@ void AddTemplateDelete(CLI::App* parent, Context& ctx) {
 
 // For people: short hashes and run ids as a list.
 Table DatasetsForPeople(Table t) {
-  const int hash = t.column_index("hash");
+  TruncateColumn(t, "hash", 12);
   const int runs = t.column_index("run_ids");
   for (auto& row : t.rows) {
-    if (auto* h = std::get_if<std::string>(&row[static_cast<size_t>(hash)])) *h = h->substr(0, 12);
     if (auto* r = std::get_if<std::string>(&row[static_cast<size_t>(runs)])) {
       *r = fmt::format("{}", fmt::join(Json::parse(*r).get<std::vector<std::string>>(), " "));
     }
@@ -257,11 +257,15 @@ void PrintProvenance(const Json& p) {
     std::cout << "  provenance: not recorded\n";
     return;
   }
-  std::cout << fmt::format("  by {}@{} with n4a {} in {}\n", p.value("user", "?"),
-                           p.value("host", "?"), p.value("n4a_version", "?"), p.value("cwd", "?"));
+  std::cout << EscapeControl(fmt::format("  by {}@{} with n4a {} in {}", p.value("user", "?"),
+                                         p.value("host", "?"), p.value("n4a_version", "?"),
+                                         p.value("cwd", "?")))
+            << "\n";
   if (p["command_line"].is_array() && !p["command_line"].empty()) {
-    std::cout << fmt::format("  command: {}\n",
-                             fmt::join(p["command_line"].get<std::vector<std::string>>(), " "));
+    std::cout << "  command: "
+              << EscapeControl(fmt::format(
+                     "{}", fmt::join(p["command_line"].get<std::vector<std::string>>(), " ")))
+              << "\n";
   }
   if (p.contains("git")) {
     const Json& g = p["git"];
@@ -273,22 +277,25 @@ void PrintProvenance(const Json& p) {
 
 void PrintChain(const WorkspaceStore::ChainDetails& d) {
   const ChainRecord& c = d.chain;
-  std::cout << fmt::format("Chain {}: {} ({})\n", c.chain_id, c.model_name, c.model_class)
+  std::cout << fmt::format("Chain {}: {} ({})\n", c.chain_id, EscapeControl(c.model_name),
+                           EscapeControl(c.model_class))
             << fmt::format("  {}: cv_val {}  cv_oof {}  cv_test {}  cv_train {}  ({} folds, {})\n",
                            c.metric, ScoreText(c.cv_val_score), ScoreText(c.cv_oof_score),
                            ScoreText(c.cv_test_score), ScoreText(c.cv_train_score), c.cv_fold_count,
                            c.fold_strategy);
-  std::cout << fmt::format("Run {} \"{}\": {}, {} (UTC)\n", d.run.run_id, d.run.name, d.run.status,
-                           TimeText(d.run.created_at));
+  std::cout << fmt::format("Run {} \"{}\": {}, {} (UTC)\n", d.run.run_id, EscapeControl(d.run.name),
+                           d.run.status, TimeText(d.run.created_at));
   PrintProvenance(d.run.provenance);
   std::cout << fmt::format("Pipeline {} \"{}\": {}, {} ms\n", d.pipeline.pipeline_id,
-                           d.pipeline.name, d.pipeline.status, d.pipeline.duration_ms);
-  std::cout << fmt::format("Dataset {} version {}\n", d.pipeline.dataset_name,
+                           EscapeControl(d.pipeline.name), d.pipeline.status,
+                           d.pipeline.duration_ms);
+  std::cout << fmt::format("Dataset {} version {}\n", EscapeControl(d.pipeline.dataset_name),
                            d.pipeline.dataset_hash);
   if (d.dataset.is_object()) {
     std::cout << fmt::format("  {}: {} samples x {} features, target {}\n",
-                             d.dataset.value("path", "?"), d.dataset.value("n_samples", 0),
-                             d.dataset.value("n_features", 0), d.dataset.value("target", "?"));
+                             EscapeControl(d.dataset.value("path", "?")),
+                             d.dataset.value("n_samples", 0), d.dataset.value("n_features", 0),
+                             d.dataset.value("target", "?"));
   }
   std::cout << "Steps:\n";
   for (const Json& s : c.steps) {
@@ -317,6 +324,7 @@ void AddShow(CLI::App& app, Context& ctx) {
     ctx.action = [&] {
       auto store = ctx.open_store(OpenMode::kMustExist);
       if (!store.ok()) return ctx.fail(store.status());
+      if (Status s = ResolveIds(**store, {{IdKind::kChain, &id}}); !s.ok()) return ctx.fail(s);
       auto details = (*store)->describe_chain(id);
       if (!details.ok()) return ctx.fail(details.status());
       if (format == "json") {

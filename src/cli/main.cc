@@ -8,7 +8,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "n4a: the durable memory of machine-learning experiments.\n"
       "A workspace records runs, pipelines, chains, predictions and artifacts.\n"
-      "Workspace: --workspace DIR, else $NIRS4ALL_WORKSPACE, else ./workspace.",
+      "Workspace: --workspace DIR, else $NIRS4ALL_WORKSPACE, else ./workspace.\n"
+      "Run, pipeline and chain ids: the whole id or a unique prefix (4+ characters).",
       "n4a"};
   app.set_version_flag("--version", "n4a " N4A_VERSION);
   app.require_subcommand(1);
@@ -16,7 +17,7 @@ int main(int argc, char** argv) {
   app.add_option("-w,--workspace", ctx.globals.workspace, "Workspace folder");
   app.add_option("--wait-for-lock", ctx.globals.wait_for_lock_seconds,
                  "Seconds to wait for another process holding the workspace (default 60)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(SecondsValidator());
   RegisterWorkspaceCommands(app, ctx);
   RegisterQueryCommands(app, ctx);
   RegisterRunCommands(app, ctx);

@@ -30,8 +30,9 @@ int WithStore(Context& ctx, const std::function<int(WorkspaceStore&)>& fn) {
   return fn(**store);
 }
 
-int DeleteRun(Context& ctx, const std::string& run_id) {
+int DeleteRun(Context& ctx, std::string run_id) {
   return WithStore(ctx, [&](WorkspaceStore& s) {
+    if (Status st = ResolveIds(s, {{IdKind::kRun, &run_id}}); !st.ok()) return ctx.fail(st);
     auto r = s.delete_run(run_id);
     if (!r.ok()) return ctx.fail(r.status());
     std::cout << fmt::format(
@@ -142,7 +143,7 @@ void AddArtifacts(CLI::App& app, Context& ctx) {
   auto& format = ctx.make<std::string>();
   auto* ls = art->add_subcommand("ls", "List artifacts, newest first");
   auto& limit = ctx.make<int64_t>();
-  ls->add_option("--limit", limit, "At most this many")->default_val(1000);
+  ls->add_option("--limit", limit, "At most this many (0: all; default 1000)")->default_val(1000);
   AddFormatOption(ls, format);
   ls->callback([&] {
     ctx.action = [&] {

@@ -32,8 +32,31 @@ std::string CsvField(const std::string& s) {
   return out + "\"";
 }
 
+// The escape of control byte `c` (C0 or DEL).
+std::string ControlEscape(unsigned char c) {
+  switch (c) {
+    case '\n': return "\\n";
+    case '\r': return "\\r";
+    case '\t': return "\\t";
+    case 0x1b: return "\\e";
+    default: return fmt::format("\\x{:02x}", c);
+  }
+}
+
 bool IsNumeric(ColumnKind k) {
   return k == ColumnKind::kInt || k == ColumnKind::kDouble;
+}
+
+// The cells of `t` as escaped text, the header row first.
+std::vector<std::vector<std::string>> TableCells(const Table& t) {
+  std::vector<std::vector<std::string>> cells;
+  auto& header = cells.emplace_back();
+  for (const auto& name : t.columns) header.push_back(EscapeControl(name));
+  for (const auto& row : t.rows) {
+    auto& line = cells.emplace_back();
+    for (const auto& v : row) line.push_back(EscapeControl(ValueText(v, Format::kTable)));
+  }
+  return cells;
 }
 
 void PrintAligned(std::ostream& out, const Table& t) {
@@ -41,15 +64,10 @@ void PrintAligned(std::ostream& out, const Table& t) {
     out << "(no rows)\n";
     return;
   }
-  std::vector<std::vector<std::string>> cells;
+  std::vector<std::vector<std::string>> cells = TableCells(t);
   std::vector<size_t> width(t.columns.size());
-  for (size_t c = 0; c < t.columns.size(); ++c) width[c] = t.columns[c].size();
-  for (const auto& row : t.rows) {
-    auto& line = cells.emplace_back();
-    for (size_t c = 0; c < row.size(); ++c) {
-      line.push_back(ValueText(row[c], Format::kTable));
-      width[c] = std::max(width[c], line.back().size());
-    }
+  for (const auto& line : cells) {
+    for (size_t c = 0; c < line.size(); ++c) width[c] = std::max(width[c], line[c].size());
   }
   auto print_row = [&](const std::vector<std::string>& line) {
     for (size_t c = 0; c < line.size(); ++c) {
@@ -60,11 +78,11 @@ void PrintAligned(std::ostream& out, const Table& t) {
       out << cell << (c + 1 == line.size() ? "\n" : "  ");
     }
   };
-  print_row(t.columns);
+  print_row(cells[0]);
   std::vector<std::string> rule;
   for (size_t w : width) rule.emplace_back(w, '-');
   print_row(rule);
-  for (const auto& line : cells) print_row(line);
+  for (size_t r = 1; r < cells.size(); ++r) print_row(cells[r]);
 }
 
 }  // namespace
@@ -84,6 +102,14 @@ Table SelectColumns(const Table& table, const std::vector<std::string>& names) {
     for (int i : keep) line.push_back(row[static_cast<size_t>(i)]);
   }
   return out;
+}
+
+void TruncateColumn(Table& table, const std::string& name, size_t n) {
+  const int c = table.column_index(name);
+  if (c < 0) return;
+  for (auto& row : table.rows) {
+    if (auto* s = std::get_if<std::string>(&row[static_cast<size_t>(c)])) *s = s->substr(0, n);
+  }
 }
 
 std::string HumanBytes(uint64_t n) {
@@ -108,6 +134,24 @@ std::string ValueText(const Value& v, Format format) {
     return format == Format::kTable ? fmt::format("{:.6g}", *d) : fmt::format("{}", *d);
   }
   return std::get<std::string>(v);
+}
+
+std::string EscapeControl(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (c < 0x20 || c == 0x7f) {
+      out += ControlEscape(c);
+    } else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) {  // UTF-8 of U+0080-U+009F
+      out += fmt::format("\\u{:04x}", next);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 void PrintTable(std::ostream& out, const Table& t, Format format) {

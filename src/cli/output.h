@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "n4a/status.h"
@@ -25,10 +26,21 @@ void PrintTable(std::ostream& out, const Table& table, Format format);
 // skipped).
 Table SelectColumns(const Table& table, const std::vector<std::string>& names);
 
+// Cuts the text values of column `name` to their first `n` characters (for
+// people: short hashes); nothing when `table` has no such column.
+void TruncateColumn(Table& table, const std::string& name, size_t n);
+
 // A byte count for people: "512 B", "1.5 KiB", "3.2 MiB", "1.25 GiB".
 std::string HumanBytes(uint64_t n);
 
 // A value as plain text (doubles with up to 6 significant digits in tables).
 std::string ValueText(const Value& v, Format format);
+
+// `text` safe to print to a terminal: C0 control characters, DEL and the C1
+// controls U+0080-U+009F become visible escapes (\n, \r, \t, \e, \xNN,
+// \u0085), so user text cannot break a table's layout or send the terminal
+// commands. Other bytes, including UTF-8, pass unchanged. For text output
+// only; JSON and CSV stay exact.
+std::string EscapeControl(std::string_view text);
 
 }  // namespace n4a::cli

@@ -1,4 +1,6 @@
 // Listing commands: runs, pipelines, chains, predictions, top, sql.
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "cli/context.h"
@@ -18,6 +20,11 @@ void AddWhereOption(CLI::App* cmd, std::string& text, const std::string& fields)
       ->type_name("EXPR");
 }
 
+// "Only <what> with this status: a, b or c".
+std::string StatusHelp(const std::string& what, const std::vector<std::string>& statuses) {
+  return fmt::format("Only {} with this status: {}", what, fmt::join(statuses, ", "));
+}
+
 // Parses the text of --where into `filter`; a syntax error says where.
 Status ParseWhere(const std::string& text, Filter& filter) {
   auto parsed = ParseFilter(text);
@@ -30,18 +37,22 @@ void AddRuns(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("runs", "List runs, newest first");
   auto& f = ctx.make<RunFilter>();
   auto& format = ctx.make<std::string>();
-  cmd->add_option("--status", f.status,
-                  "Only runs with this status (running, completed, failed, interrupted)");
+  cmd->add_option("--status", f.status, StatusHelp("runs", RunStatuses()));
   cmd->add_option("--dataset", f.dataset, "Only runs that used this dataset");
   cmd->add_option("--project", f.project_id, "Only runs of this project id");
-  cmd->add_option("--limit", f.limit, "At most this many runs")->default_val(100);
+  cmd->add_option("--limit", f.limit, "At most this many runs (0: all; default 100)")
+      ->default_val(100);
   auto& where = ctx.make<std::string>();
-  AddWhereOption(cmd, where, ", pipelines (a count)");
+  AddWhereOption(cmd, where, ", pipelines (a count), user, host, git_commit");
   AddFormatOption(cmd, format);
   cmd->callback([&] {
     ctx.action = [&] {
       if (Status s = ParseWhere(where, f.where); !s.ok()) return ctx.fail(s);
-      return ctx.print_query(format, [&](WorkspaceStore& s) { return s.list_runs(f); });
+      return ctx.print_query(format, [&](WorkspaceStore& s) -> Result<Table> {
+        N4A_ASSIGN_OR_RETURN(Table t, s.list_runs(f));
+        if (format == "table") TruncateColumn(t, "git_commit", 12);  // as git log --oneline
+        return t;
+      });
     };
   });
 }
@@ -52,15 +63,19 @@ void AddPipelines(CLI::App& app, Context& ctx) {
   auto& format = ctx.make<std::string>();
   cmd->add_option("--run", f.run_id, "Only pipelines of this run");
   cmd->add_option("--dataset", f.dataset_name, "Only pipelines on this dataset");
-  cmd->add_option("--status", f.status, "Only pipelines with this status");
-  cmd->add_option("--limit", f.limit, "At most this many pipelines")->default_val(1000);
+  cmd->add_option("--status", f.status, StatusHelp("pipelines", PipelineStatuses()));
+  cmd->add_option("--limit", f.limit, "At most this many pipelines (0: all; default 1000)")
+      ->default_val(1000);
   auto& where = ctx.make<std::string>();
   AddWhereOption(cmd, where, ", params.<name> (the variant's parameters)");
   AddFormatOption(cmd, format);
   cmd->callback([&] {
     ctx.action = [&] {
       if (Status s = ParseWhere(where, f.where); !s.ok()) return ctx.fail(s);
-      return ctx.print_query(format, [&](WorkspaceStore& s) { return s.list_pipelines(f); });
+      return ctx.print_query(format, [&](WorkspaceStore& s) -> Result<Table> {
+        N4A_TRY(ResolveIds(s, {{IdKind::kRun, &f.run_id}}));
+        return s.list_pipelines(f);
+      });
     };
   });
 }
@@ -71,7 +86,8 @@ void AddChains(CLI::App& app, Context& ctx) {
   auto& format = ctx.make<std::string>();
   cmd->add_option("--run", f.run_id, "Only chains of this run");
   cmd->add_option("--dataset", f.dataset_name, "Only chains on this dataset");
-  cmd->add_option("--top,-n", f.limit, "At most this many chains")->default_val(100);
+  cmd->add_option("--top,-n", f.limit, "At most this many chains (0: all; default 100)")
+      ->default_val(100);
   cmd->add_option("--metric", f.metric,
                   "Ranking score: cv_val_score, cv_oof_score, cv_test_score, cv_train_score")
       ->default_val("cv_val_score");
@@ -81,18 +97,25 @@ void AddChains(CLI::App& app, Context& ctx) {
   cmd->callback([&] {
     ctx.action = [&] {
       if (Status s = ParseWhere(where, f.where); !s.ok()) return ctx.fail(s);
-      return ctx.print_query(format, [&](WorkspaceStore& s) { return s.list_chains(f); });
+      return ctx.print_query(format, [&](WorkspaceStore& s) -> Result<Table> {
+        N4A_TRY(ResolveIds(s, {{IdKind::kRun, &f.run_id}}));
+        return s.list_chains(f);
+      });
     };
   });
 }
 
 void AddTop(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("top", "The best predictions by a metric");
+  auto* cmd = app.add_subcommand(
+      "top",
+      "The best single predictions by a metric: each row is one fold of one chain on one "
+      "partition, so the best is often a lucky fold. To rank models by their cross-validated "
+      "score, use n4a chains");
   auto& q = ctx.make<TopQuery>();
   auto& format = ctx.make<std::string>();
   auto& asc = ctx.make<bool>();
   auto& desc = ctx.make<bool>();
-  cmd->add_option("-n", q.n, "How many (default 10)")->default_val(10)->check(CLI::PositiveNumber);
+  cmd->add_option("-n", q.n, "How many (0: all; default 10)")->default_val(10);
   cmd->add_option("--metric", q.metric,
                   "val_score, test_score, train_score, or a metric in scores (rmse, r2, ...)")
       ->default_val("val_score");
@@ -150,7 +173,8 @@ void AddPredictions(CLI::App& app, Context& ctx) {
   cmd->add_option("--fold", f.fold_id, "Only this fold, e.g. fold_0 or fold_final");
   cmd->add_option("--model-class", f.model_class, "Only this model class, e.g. PLSRegression");
   AddWhereOption(cmd, where, ", pipeline_name, run_id, scores.<metric>, params.<name>");
-  cmd->add_option("--limit", f.limit, "At most this many predictions")->default_val(1000);
+  cmd->add_option("--limit", f.limit, "At most this many predictions (0: all; default 1000)")
+      ->default_val(1000);
   cmd->add_option("--offset", f.offset, "Skip this many first")->default_val(0);
   cmd->add_flag("--wide", wide, "Every column in the table format (json and csv have them all)");
   AddFormatOption(cmd, format);
@@ -158,6 +182,8 @@ void AddPredictions(CLI::App& app, Context& ctx) {
     ctx.action = [&] {
       if (Status s = ParseWhere(where, f.where); !s.ok()) return ctx.fail(s);
       return ctx.print_query(format, [&](WorkspaceStore& s) -> Result<Table> {
+        N4A_TRY(
+            ResolveIds(s, {{IdKind::kPipeline, &f.pipeline_id}, {IdKind::kChain, &f.chain_id}}));
         N4A_ASSIGN_OR_RETURN(Table t, s.query_predictions(f));
         if (format != "table" || wide) return t;
         return SelectColumns(

@@ -88,7 +88,9 @@ int Predict(Context& ctx, const PredictArgs& a) {
   } else {
     auto store = ctx.open_store(OpenMode::kMustExist);
     if (!store.ok()) return ctx.fail(store.status());
-    p = predict_csv(**store, a.chain_id, a.data_path, *options, a.columns);
+    std::string chain_id = a.chain_id;
+    if (Status s = ResolveIds(**store, {{IdKind::kChain, &chain_id}}); !s.ok()) return ctx.fail(s);
+    p = predict_csv(**store, chain_id, a.data_path, *options, a.columns);
   }
   if (!p.ok()) return ctx.fail(p.status());
   return Report(ctx, a, *p);
@@ -139,17 +141,23 @@ int Export(Context& ctx, const std::function<Result<std::string>(WorkspaceStore&
 
 using ExportFn = Result<std::string> (*)(WorkspaceStore&, const std::string&, const std::string&);
 
+// `n4a export NAME ID PATH`: `fn` on the full id of the record of `kind`
+// that ID names.
 void AddIdExport(CLI::App& parent, Context& ctx, const std::string& name, const std::string& help,
-                 const std::string& id_help, const std::string& path_help, ExportFn fn) {
+                 IdKind kind, const std::string& id_help, const std::string& path_help,
+                 ExportFn fn) {
   auto* cmd = parent.add_subcommand(name, help);
   auto& id = ctx.make<std::string>();
   auto& path = ctx.make<std::string>();
   cmd->add_option("id", id, id_help)->required();
   cmd->add_option("path", path, path_help + " (a bare file name goes into <workspace>/exports/)")
       ->required();
-  cmd->callback([&ctx, &id, &path, fn] {
-    ctx.action = [&ctx, &id, &path, fn] {
-      return Export(ctx, [&](WorkspaceStore& s) { return fn(s, id, path); });
+  cmd->callback([&ctx, &id, &path, kind, fn] {
+    ctx.action = [&ctx, &id, &path, kind, fn] {
+      return Export(ctx, [&](WorkspaceStore& s) -> Result<std::string> {
+        N4A_TRY(ResolveIds(s, {{kind, &id}}));
+        return fn(s, id, path);
+      });
     };
   });
 }
@@ -183,13 +191,13 @@ void AddExport(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("export", "Export chains, configs, runs and predictions");
   cmd->require_subcommand(1);
   AddIdExport(*cmd, ctx, "chain", "A chain as a self-contained .n4a bundle (n4a predict --model)",
-              "Chain id", "Bundle file, e.g. model.n4a", &export_chain);
-  AddIdExport(*cmd, ctx, "script", "A chain as one Python file that needs only NumPy", "Chain id",
-              "Python file, e.g. model.n4a.py", &export_script);
+              IdKind::kChain, "Chain id", "Bundle file, e.g. model.n4a", &export_chain);
+  AddIdExport(*cmd, ctx, "script", "A chain as one Python file that needs only NumPy",
+              IdKind::kChain, "Chain id", "Python file, e.g. model.n4a.py", &export_script);
   AddIdExport(*cmd, ctx, "config", "A pipeline's expanded config, runnable with n4a run",
-              "Pipeline id", "JSON file, e.g. config.json", &export_config);
-  AddIdExport(*cmd, ctx, "run", "A run with its pipelines, chains and scores as YAML", "Run id",
-              "YAML file, e.g. run.yaml", &export_run);
+              IdKind::kPipeline, "Pipeline id", "JSON file, e.g. config.json", &export_config);
+  AddIdExport(*cmd, ctx, "run", "A run with its pipelines, chains and scores as YAML", IdKind::kRun,
+              "Run id", "YAML file, e.g. run.yaml", &export_run);
   AddExportPredictions(*cmd, ctx);
 }
 

@@ -28,7 +28,7 @@ struct RunArgs {
   bool no_record = false;
   bool quiet = false;
   std::string format = "table";
-  size_t top = 10;
+  int64_t top = 10;  // leaderboard rows; 0: all (run_action refuses negatives)
 };
 
 // Redraws one line on stderr, at most ten times a second.
@@ -53,27 +53,30 @@ class ProgressBar {
 
 void print_text(const pipeline::RunReport& r, const RunArgs& a) {
   const size_t ranked = r.ranked().size();
+  const auto top = static_cast<size_t>(a.top);
   if (!a.quiet) {
     size_t resumed = 0;
     for (const auto& v : r.variants) resumed += v.resumed ? 1 : 0;
     std::cout << fmt::format("Run {}\"{}\" on {}: {} of {} pipelines completed{}{} in {:.1f} s\n\n",
-                             r.run_id.empty() ? "" : r.run_id + " ", r.run_name, r.dataset_name,
-                             ranked, r.variants.size(),
+                             r.run_id.empty() ? "" : r.run_id + " ", EscapeControl(r.run_name),
+                             EscapeControl(r.dataset_name), ranked, r.variants.size(),
                              resumed ? fmt::format(" ({} by an earlier invocation)", resumed) : "",
                              r.status == pipeline::RunStatus::kInterrupted ? " (interrupted)" : "",
                              static_cast<double>(r.wall_ms) / 1000.0);
   }
-  PrintTable(std::cout, pipeline::leaderboard_table(r, a.top), Format::kTable);
+  PrintTable(std::cout, pipeline::leaderboard_table(r, top), Format::kTable);
   if (a.quiet) return;
-  if (a.top != 0 && ranked > a.top) {
+  if (top != 0 && ranked > top) {
     std::cout << fmt::format(
-        "({} more{})\n", ranked - a.top,
+        "({} more{})\n", ranked - top,
         r.run_id.empty() ? ": --top 0 shows all" : ": n4a chains --run " + r.run_id + " --top 0");
   }
   auto failures = r.failures();
   if (!failures.empty()) {
     std::cout << fmt::format("\nFailures ({}):\n", failures.size());
-    for (const auto* f : failures) std::cout << "  " << f->name << ": " << f->error << "\n";
+    for (const auto* f : failures) {
+      std::cout << "  " << EscapeControl(f->name) << ": " << EscapeControl(f->error) << "\n";
+    }
   }
   if (r.retired > 0) {
     std::cout << fmt::format(
@@ -88,6 +91,17 @@ void print_text(const pipeline::RunReport& r, const RunArgs& a) {
   } else {
     std::cout << "\nWorkspace: " << std::filesystem::absolute(r.workspace).string()
               << "  (n4a runs, n4a top, n4a chains --run " << r.run_id << ")\n";
+  }
+}
+
+// The leaderboard as CSV on stdout; what people need to act on (failures,
+// how to resume) on stderr.
+void print_csv(const pipeline::RunReport& r, const RunArgs& a) {
+  PrintTable(std::cout, pipeline::leaderboard_table(r, static_cast<size_t>(a.top)), Format::kCsv);
+  auto failures = r.failures();
+  if (!failures.empty()) std::cerr << "n4a: " << failures.size() << " pipelines failed\n";
+  if (r.status == pipeline::RunStatus::kInterrupted) {
+    std::cerr << "n4a: interrupted; finish it with: n4a run --resume " << r.run_id << "\n";
   }
 }
 
@@ -120,7 +134,8 @@ Result<pipeline::RunReport> run(const RunArgs& a, const Context& ctx,
                                 pipeline::RunOptions options) {
   if (!a.resume.empty()) {
     N4A_ASSIGN_OR_RETURN(auto store, ctx.open_store(OpenMode::kMustExist));
-    auto report = pipeline::resume_sweep(*store, a.resume, options);
+    N4A_ASSIGN_OR_RETURN(std::string run_id, store->resolve_id(IdKind::kRun, a.resume));
+    auto report = pipeline::resume_sweep(*store, run_id, options);
     return Closed(*store, std::move(report));
   }
   Json config;
@@ -148,6 +163,10 @@ int run_action(const RunArgs& a, const Context& ctx) {
     return ctx.fail(Status::InvalidArgument(
         "--template NAME goes with --dataset PATH [--target COLUMN], and they only with it"));
   }
+  if (a.top < 0) {
+    return ctx.fail(Status::InvalidArgument(
+        fmt::format("--top {}: give a positive count, or 0 for all", a.top)));
+  }
   if (a.no_record && !a.resume.empty()) {
     return ctx.fail(Status::InvalidArgument("--resume records into the run: drop --no-record"));
   }
@@ -166,6 +185,8 @@ int run_action(const RunArgs& a, const Context& ctx) {
   if (!report.ok()) return ctx.fail(report.status());
   if (a.format == "json") {
     std::cout << pipeline::report_json(*report).dump(2) << "\n";
+  } else if (a.format == "csv") {
+    print_csv(*report, a);
   } else {
     print_text(*report, a);
   }
@@ -193,12 +214,16 @@ void RegisterRunCommands(CLI::App& app, Context& ctx) {
   cmd->add_option("--dataset", a.dataset, "With --template: the CSV file to run it on");
   cmd->add_option("--target", a.target,
                   "With --template: the target column (default: the template's)");
-  cmd->add_option("--resume", a.resume, "Finish an interrupted run (its id)");
+  cmd->add_option("--resume", a.resume,
+                  "Finish an interrupted run (its id, or a unique prefix of it)");
   cmd->add_flag("--no-record", a.no_record, "Fit and score, but write nothing");
   cmd->add_flag("-q,--quiet", a.quiet, "Print only the leaderboard");
-  cmd->add_option("--top", a.top, "Leaderboard rows to print (0: all; default 10)");
-  cmd->add_option("--format", a.format, "Output format: table or json")
-      ->check(CLI::IsMember({"table", "json"}))
+  cmd->add_option("--top", a.top,
+                  "Leaderboard rows to print in table and csv (0: all; default 10)");
+  cmd->add_option("--format", a.format,
+                  "Output format: table (for people), json (the whole report) or csv (the "
+                  "leaderboard)")
+      ->check(CLI::IsMember({"table", "json", "csv"}))
       ->default_val("table");
   cmd->callback([&] { ctx.action = [&] { return run_action(a, ctx); }; });
 }

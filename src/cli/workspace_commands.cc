@@ -16,6 +16,24 @@ int Init(Context& ctx, const std::string& path) {
   return kExitOk;
 }
 
+// The info as one row: path, schema_version, the byte sizes, then the row
+// count of each table by its name.
+Table InfoRow(const WorkspaceInfo& info) {
+  Table t{
+      {"path", "schema_version", "catalog_bytes", "artifact_bytes", "array_bytes"},
+      {ColumnKind::kString, ColumnKind::kInt, ColumnKind::kInt, ColumnKind::kInt, ColumnKind::kInt},
+      {}};
+  auto& row = t.rows.emplace_back();
+  row = {info.path, info.schema_version, static_cast<int64_t>(info.catalog_bytes),
+         static_cast<int64_t>(info.artifact_bytes), static_cast<int64_t>(info.array_bytes)};
+  for (const auto& count : info.table_counts.rows) {
+    t.columns.push_back(std::get<std::string>(count[0]));
+    t.kinds.push_back(ColumnKind::kInt);
+    row.push_back(count[1]);
+  }
+  return t;
+}
+
 int Info(Context& ctx, const std::string& format_name) {
   auto format = ParseFormat(format_name);
   if (!format.ok()) return ctx.fail(format.status());
@@ -33,6 +51,10 @@ int Info(Context& ctx, const std::string& format_name) {
       j["counts"][std::get<std::string>(row[0])] = std::get<int64_t>(row[1]);
     }
     std::cout << j.dump(2) << "\n";
+    return kExitOk;
+  }
+  if (*format == Format::kCsv) {
+    PrintTable(std::cout, InfoRow(*info), Format::kCsv);
     return kExitOk;
   }
   std::cout << "workspace:       " << info->path << "\n"

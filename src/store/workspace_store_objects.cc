@@ -100,11 +100,14 @@ Result<std::string> WorkspaceStore::get_artifact_path(const std::string& artifac
 
 Result<Table> WorkspaceStore::list_artifacts(int64_t limit) {
   std::lock_guard lock(impl_->mu_);
-  return impl_->read<Table>([&](db::Connection& con) {
+  return impl_->read<Table>([&](db::Connection& con) -> Result<Table> {
+    std::vector<db::Value> params;
+    N4A_ASSIGN_OR_RETURN(std::string limit_sql, catalog::LimitOffset(params, limit, 0));
     return con.query(
         "SELECT artifact_id, operator_class, artifact_type, format, size_bytes, ref_count, "
-        "created_at, artifact_path FROM artifacts ORDER BY created_at DESC, artifact_id LIMIT $1",
-        {limit});
+        "created_at, artifact_path FROM artifacts ORDER BY created_at DESC, artifact_id" +
+            limit_sql,
+        params);
   });
 }
 

@@ -160,7 +160,6 @@ Result<Table> WorkspaceStore::query_predictions(const PredictionFilter& filter) 
 }
 
 Result<Table> WorkspaceStore::top_predictions(const TopQuery& query) {
-  if (query.n <= 0) return Status::InvalidArgument("top: n must be positive");
   std::lock_guard lock(impl_->mu_);
   return impl_->read<Table>(
       [&](db::Connection& con) { return catalog::TopPredictions(con, query); });

@@ -43,3 +43,21 @@ sweep_config() {
               {"model": "PLSRegression", "n_components": {"_range_": [1, 12]}}]}
 JSON
 }
+
+# small_config FILE [N]: a config of N (default 12) PLS variants, 3-fold CV
+# and a test partition, on the shipped gasoline data: a run of a few seconds.
+small_config() {
+  cat > "$1" <<JSON
+{"name": "small", "dataset": {"path": "$N4A_SOURCE_DIR/data/gasoline.csv", "target": "octane",
+  "test": {"rows": "51-60"}},
+ "cv": {"type": "kfold", "n_splits": 3},
+ "pipeline": [{"op": "SNV"}, {"model": "PLSRegression", "n_components": {"_range_": [1, ${2:-12}]}}]}
+JSON
+}
+
+# expect_usage NEEDLE CMD...: CMD exits 2 (bad usage) and says NEEDLE on stderr.
+expect_usage() {
+  local needle=$1; shift
+  expect_exit 2 "$@"
+  grep -qF -- "$needle" "$TMP/err.txt" || fail "'$*' did not say \"$needle\": $(cat "$TMP/err.txt")"
+}
