@@ -29,8 +29,7 @@ inline const std::vector<std::string>& RunStatuses() {
 inline const std::vector<std::string>& PipelineStatuses() {
   // "retired": left unfinished by an attempt whose process died, and redone
   // by a resume (WorkspaceStore::retire_unfinished_pipelines).
-  static const std::vector<std::string> kStatuses = {"running", "completed", "failed",
-                                                     "retired"};
+  static const std::vector<std::string> kStatuses = {"running", "completed", "failed", "retired"};
   return kStatuses;
 }
 
