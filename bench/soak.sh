@@ -16,7 +16,7 @@ BUILD=${1:-build}
 N4A=$(realpath "$BUILD/n4a")
 HOLD=$(realpath "$BUILD/tests/n4a_hold_duckdb")
 SECONDS_TOTAL=${SOAK_SECONDS:-600}
-OUT=bench/results
+OUT=$PWD/bench/results
 mkdir -p "$OUT"
 export N4A N4A_SOURCE_DIR=$PWD
 source tests/support/cli_lib.sh
@@ -85,7 +85,8 @@ cleaner() {
 }
 
 start=$(date +%s)
-for i in 1 2 3 4; do writer "$i" & done
+# (the shells' "Killed" notices go to writers.log)
+for i in 1 2 3 4; do writer "$i" 2>> writers.log & done
 killer &
 reader &
 cleaner &
