@@ -280,6 +280,16 @@ class WorkspaceStore::Impl {
     return Status::Ok();
   }
 
+  // Run `run_id` as the catalog `con` holds it, but with status "dead" when
+  // it says "running" and its process is gone.
+  Result<RunRecord> get_run(db::Connection& con, const std::string& run_id) {
+    N4A_ASSIGN_OR_RETURN(RunRecord run, catalog::GetRun(con, run_id));
+    if (run.status != "running") return run;
+    N4A_ASSIGN_OR_RETURN(bool live, store::RunLock::IsHeld(env(), window_.path(), run_id));
+    if (!live) run.status = "dead";
+    return run;
+  }
+
   // The runs of the catalog `con` whose status reads "running" but whose
   // process is gone (their liveness lock is free).
   Result<std::vector<std::string>> dead_runs(db::Connection& con) {

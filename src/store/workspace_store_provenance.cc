@@ -43,7 +43,7 @@ Result<WorkspaceStore::ChainDetails> WorkspaceStore::describe_chain(const std::s
     ChainDetails d;
     N4A_ASSIGN_OR_RETURN(d.chain, catalog::GetChain(con, chain_id));
     N4A_ASSIGN_OR_RETURN(d.pipeline, catalog::GetPipeline(con, d.chain.pipeline_id));
-    N4A_ASSIGN_OR_RETURN(d.run, catalog::GetRun(con, d.pipeline.run_id));
+    N4A_ASSIGN_OR_RETURN(d.run, impl_->get_run(con, d.pipeline.run_id));
     d.dataset = TrainingDataset(d.run, d.pipeline);
     N4A_ASSIGN_OR_RETURN(d.fold_scores, catalog::ChainFoldScores(con, chain_id));
     N4A_ASSIGN_OR_RETURN(d.artifacts, catalog::ChainArtifacts(con, chain_id));

@@ -106,14 +106,7 @@ Status WorkspaceStore::delete_project(const std::string& project_id) {
 
 Result<RunRecord> WorkspaceStore::get_run(const std::string& run_id) {
   std::lock_guard lock(impl_->mu_);
-  return impl_->read<RunRecord>([&](db::Connection& con) -> Result<RunRecord> {
-    N4A_ASSIGN_OR_RETURN(RunRecord run, catalog::GetRun(con, run_id));
-    if (run.status == "running") {
-      N4A_ASSIGN_OR_RETURN(bool live, store::RunLock::IsHeld(impl_->env(), path(), run_id));
-      if (!live) run.status = "dead";
-    }
-    return run;
-  });
+  return impl_->read<RunRecord>([&](db::Connection& con) { return impl_->get_run(con, run_id); });
 }
 
 Result<Table> WorkspaceStore::list_runs(const RunFilter& filter) {
